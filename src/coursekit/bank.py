@@ -29,11 +29,11 @@ from typing import Any
 
 import yaml
 
-from coursekit.errors import QuestionError
+from coursekit.errors import DataError, QuestionError
 
 __all__ = [
     "BankError", "Option", "Question", "bank_files", "by_objective", "load",
-    "load_file", "objective_ids", "question", "questions", "reload", "summary",
+    "Objective", "load_file", "objective_ids", "objectives", "question", "questions", "reload", "summary",
 ]
 
 BANK_ENV = "COURSEKIT_BANK_PATH"
@@ -110,14 +110,45 @@ def bank_files() -> list[Path]:
     return [f for d in dirs for f in sorted(d.glob("*.yaml")) if not f.name.startswith("_")]
 
 
+@dataclass(frozen=True)
+class Objective:
+    """One learning objective of the course (``data/objectives.csv``)."""
+
+    id: str
+    chapter: str
+    text: str
+
+
 @functools.cache
-def objective_ids() -> frozenset[str]:
-    """Ids in ``data/objectives.csv`` (empty when the file does not exist yet)."""
+def objectives() -> dict[str, Objective]:
+    """The course's learning objectives by id, in file order.
+
+    >>> objectives()["pelvic-tilt.2"].chapter
+    'pelvic-tilt'
+    """
     path = Path(__file__).parent / "data" / "objectives.csv"
-    if not path.exists():
-        return frozenset()
+    found: dict[str, Objective] = {}
     with open(path, newline="", encoding="utf-8") as handle:
-        return frozenset(row["id"].strip() for row in csv.DictReader(handle) if row.get("id"))
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["id", "chapter", "text"]:
+            raise DataError(path.name, f"the header must be id,chapter,text, not {reader.fieldnames}", row=1)
+        for values in reader:
+            line = reader.line_num
+            if None in values:
+                raise DataError(path.name, "has more fields than the header; quote a text that holds commas", row=line)
+            for column in ("id", "chapter", "text"):
+                if not (values.get(column) or "").strip():
+                    raise DataError(path.name, "is empty", row=line, column=column)
+            oid = values["id"].strip()
+            if oid in found:
+                raise DataError(path.name, f"duplicate objective {oid!r}", row=line, column="id")
+            found[oid] = Objective(oid, values["chapter"].strip(), values["text"].strip())
+    return found
+
+
+def objective_ids() -> frozenset[str]:
+    """Ids in ``data/objectives.csv``."""
+    return frozenset(objectives())
 
 
 def load_file(path: Path | str) -> list[Question]:
@@ -153,7 +184,7 @@ def _bank() -> dict[str, Question]:
 def reload() -> None:
     """Forget the loaded bank (after editing a file or changing ``COURSEKIT_BANK_PATH``)."""
     _bank.cache_clear()
-    objective_ids.cache_clear()
+    objectives.cache_clear()
 
 
 def question(question_id: str) -> Question:

@@ -172,7 +172,13 @@ def test_hidden_action_and_number_questions_never_show_their_key():
 
 
 def test_bank_public_names_are_pinned():
-    assert sorted(bank.__all__) == ["BankError", "Option", "Question", "bank_files", "by_objective", "load", "load_file",
-                                    "objective_ids", "question", "questions", "reload", "summary"]
+    assert sorted(bank.__all__) == ["BankError", "Objective", "Option", "Question", "bank_files", "by_objective", "load",
+                                    "load_file", "objective_ids", "objectives", "question", "questions", "reload", "summary"]
     table = bank.question("core.hip-extensor-table").public()
     assert table["expected"]["__dataframe__"]["columns"] == ["name", "crosses_knee"]
+
+
+def test_objective_texts_with_commas_are_read_whole():
+    objectives = bank.objectives()
+    assert objectives["pelvic-tilt.1"].text.startswith("Locate the ASIS, PSIS, pubic symphysis")
+    assert {o.chapter for o in objectives.values()} >= {"pelvic-tilt", "rotation", "gripping"}

@@ -7,14 +7,11 @@ rest of :mod:`coursekit.assignments` does not depend on the bank's internal clas
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from coursekit.errors import CourseKitError, QuestionError
+from coursekit.errors import QuestionError
 
 __all__ = [
     "QuestionInfo",
@@ -117,19 +114,11 @@ def bank_question_ids() -> set[str]:
     return {str(_get(q, "id")) for q in bank.questions()}
 
 
-@lru_cache(maxsize=1)
 def objectives() -> dict[str, str]:
     """Objective id -> text, from ``coursekit/data/objectives.csv``."""
-    path = resources.files("coursekit") / "data" / "objectives.csv"
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as err:
-        raise CourseKitError(f"{path}: cannot read the objectives ({err}); it needs columns id,chapter,text") from None
-    if not rows or rows[0][:3] != ["id", "chapter", "text"]:
-        raise CourseKitError(f"{path}: the header must be id,chapter,text")
-    # Unquoted commas in the text column split it: join the rest of the row back.
-    return {row[0].strip(): ",".join(row[2:]).strip() for row in rows[1:] if row and row[0].strip()}
+    from coursekit import bank
+
+    return {oid: o.text for oid, o in bank.objectives().items()}
 
 
 def known_question(question_id: str) -> bool:

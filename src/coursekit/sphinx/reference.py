@@ -14,15 +14,13 @@ True
 
 from __future__ import annotations
 
-import csv
-import functools
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from coursekit import anatomy
+from coursekit import anatomy, bank
 
 __all__ = [
     "MuscleReferenceDirective",
@@ -42,16 +40,9 @@ _STATUS_WORDS = {
 }
 
 
-@functools.cache
 def objectives() -> tuple[tuple[str, str, str], ...]:
-    """(id, chapter, text) rows of ``data/objectives.csv``.
-
-    The text is everything after the second comma, so an objective whose text holds
-    unquoted commas ("the ASIS, PSIS, ...") is read whole.
-    """
-    with open(anatomy.data_path("objectives.csv"), newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    return tuple((r[0].strip(), r[1].strip(), ",".join(r[2:]).strip()) for r in rows[1:] if r)
+    """(id, chapter, text) rows of ``data/objectives.csv``."""
+    return tuple((o.id, o.chapter, o.text) for o in bank.objectives().values())
 
 
 def objectives_markdown(chapter: str) -> str:
