@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from coursekit import bank
-from conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -49,7 +48,7 @@ def test_lesson_page_is_offline_with_alt_text_and_no_console_error(visit, name):
 
 
 @pytest.mark.parametrize("name", LESSONS[:9])
-def test_every_self_check_on_the_page_accepts_its_answer(visit, name):
+def test_every_self_check_on_the_page_accepts_its_answer(visit, screenshots, name):
     report = visit(f"book/{name}.html", screenshot=False)
     page = report.page
     forms = page.locator("form.coursekit-sc-form")
@@ -61,8 +60,7 @@ def test_every_self_check_on_the_page_accepts_its_answer(visit, name):
         assert "Correct" in text
     assert page.evaluate("() => window.coursekitSelfcheck !== undefined")
     assert report.problems == {}
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"book-{name}-self-checks-answered.png"), full_page=True)
+    page.screenshot(path=str(screenshots / f"book-{name}-self-checks-answered.png"), full_page=True)
 
 
 def test_muscle_answers_get_feedback_on_spellings_and_wrong_picks(visit):
