@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from coursekit.errors import DataError, QuestionError
+from coursekit.errors import BankError, DataError, QuestionError
 
 __all__ = [
     "BankError", "Option", "Question", "bank_files", "by_objective", "load",
@@ -39,19 +39,6 @@ __all__ = [
 BANK_ENV = "COURSEKIT_BANK_PATH"
 _ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 _COMMON = frozenset({"id", "kind", "prompt", "objective", "hidden", "examples", "misconceptions", "explanation", "title"})
-
-
-class BankError(QuestionError):
-    """A question in a bank file is malformed; names file, question id and field."""
-
-    def __init__(self, path: str, problem: str, *, question: str | None = None, field: str | None = None) -> None:
-        self.path, self.problem, self.question, self.field = str(path), problem, question, field
-        where = [self.path]
-        if question is not None:
-            where.append(f"question {question!r}")
-        if field is not None:
-            where.append(f"field {field!r}")
-        super().__init__(f"{', '.join(where)}: {problem}")
 
 
 @dataclass(frozen=True)

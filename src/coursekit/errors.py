@@ -11,6 +11,9 @@ into exit codes.
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 __all__ = [
     "CourseKitError",
     "DataError",
@@ -19,6 +22,11 @@ __all__ = [
     "ExportError",
     "NotebookError",
     "GradingError",
+    "BankError",
+    "SpecError",
+    "SourceValidationError",
+    "NbgraderStepError",
+    "ModelInputError",
 ]
 
 
@@ -74,3 +82,57 @@ class NotebookError(CourseKitError):
 
 class GradingError(CourseKitError):
     """Grading a submission or a batch failed for a reason the instructor must act on."""
+
+
+class BankError(QuestionError):
+    """A question in a bank file is malformed; names file, question id and field."""
+
+    def __init__(self, path: str, problem: str, *, question: str | None = None, field: str | None = None) -> None:
+        self.path, self.problem, self.question, self.field = str(path), problem, question, field
+        where = [self.path]
+        if question is not None:
+            where.append(f"question {question!r}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{', '.join(where)}: {problem}")
+
+
+class SpecError(CourseKitError, ValueError):
+    """An assignment spec is malformed: names the file and line and what to change."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str, *, line: int | None = None) -> None:
+        self.path, self.problem, self.line = str(path), problem, line
+        where = self.path if line is None else f"{self.path}, line {line}"
+        super().__init__(f"{where}: {problem}")
+
+
+class SourceValidationError(CourseKitError):
+    """Source notebooks are not ready for release; ``.problems`` lists every problem."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"{len(problems)} problem(s) in the source notebooks:\n{lines}\n"
+            "Fix the spec in assignments/specs/ (or the bank), then run `coursekit assignments build`."
+        )
+
+
+class NbgraderStepError(GradingError):
+    """An nbgrader step failed; the message carries nbgrader's log."""
+
+
+class ModelInputError(CourseKitError, ValueError):
+    """A model input is invalid or outside the model's range.
+
+    The message names the input, the value given, the valid range and what to do.
+
+    >>> str(ModelInputError("hip_deg", 200, "must be between -30 and 120 degrees"))
+    'hip_deg = 200: must be between -30 and 120 degrees'
+    """
+
+    def __init__(self, name: str, value: object, problem: str) -> None:
+        self.name = name
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{name} = {value!r}: {problem}")

@@ -16,15 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.errors import CourseKitError, GradingError
+from coursekit.errors import CourseKitError, NbgraderStepError
 
 __all__ = ["Course", "NbgraderStepError", "env_bin_on_path", "COURSE_ID"]
 
 COURSE_ID = "coursekit-hip"
-
-
-class NbgraderStepError(GradingError):
-    """An nbgrader step failed; the message carries nbgrader's log."""
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import yaml
 
-from coursekit.errors import CourseKitError
+from coursekit.errors import SpecError
 
 __all__ = ["Block", "Spec", "SpecError", "BLOCK_KINDS", "parse_spec", "load_spec", "EXAMPLE"]
 
@@ -73,15 +73,6 @@ answer = 42
 ### END SOLUTION
 ```
 """
-
-
-class SpecError(CourseKitError, ValueError):
-    """An assignment spec is malformed: names the file and line and what to change."""
-
-    def __init__(self, path: str | Path, problem: str, *, line: int | None = None) -> None:
-        self.path, self.problem, self.line = str(path), problem, line
-        where = self.path if line is None else f"{self.path}, line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from coursekit.assignments import metadata as md
 from coursekit.assignments.notebook import HIDDEN_BEGIN, HIDDEN_END
 from coursekit.assignments.questions import objectives, question_info
 from coursekit.checks import grade_calls
-from coursekit.errors import CourseKitError, QuestionError
+from coursekit.errors import QuestionError, SourceValidationError
 
 __all__ = [
     "Problem",
@@ -58,18 +58,6 @@ class Problem:
             if self.grade_id:
                 where += f" ({self.grade_id})"
         return f"{where}: {self.message}"
-
-
-class SourceValidationError(CourseKitError):
-    """Source notebooks are not ready for release; ``.problems`` lists every problem."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(
-            f"{len(problems)} problem(s) in the source notebooks:\n{lines}\n"
-            "Fix the spec in assignments/specs/ (or the bank), then run `coursekit assignments build`."
-        )
 
 
 def _region(source: str, begin: str, end: str) -> tuple[str, str] | str:

@@ -1,23 +1,7 @@
-"""The error the models raise for settings outside what they describe."""
+"""The error the models raise for settings outside what they describe (defined in coursekit.errors)."""
 
 from __future__ import annotations
 
-from coursekit.errors import CourseKitError
+from coursekit.errors import ModelInputError
 
 __all__ = ["ModelInputError"]
-
-
-class ModelInputError(CourseKitError, ValueError):
-    """A model input is invalid or outside the model's range.
-
-    The message names the input, the value given, the valid range and what to do.
-
-    >>> str(ModelInputError("hip_deg", 200, "must be between -30 and 120 degrees"))
-    'hip_deg = 200: must be between -30 and 120 degrees'
-    """
-
-    def __init__(self, name: str, value: object, problem: str) -> None:
-        self.name = name
-        self.value = value
-        self.problem = problem
-        super().__init__(f"{name} = {value!r}: {problem}")
