@@ -12,7 +12,7 @@ for inputs outside what it describes.
 
 from __future__ import annotations
 
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 from coursekit.model.flexors import FlexorResult, flexor_stretch_cm, hip_flexor_length
 from coursekit.model.geometry import HIP_RANGE, Point, check_hip, hip_flexion, pelvic_tilt, rotate, thigh_from_vertical
 from coursekit.model.lumbar import COUPLING, LORDOSIS_AT_LEVEL, Estimate, lumbar_lordosis

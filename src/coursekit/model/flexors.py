@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 from coursekit.model.lumbar import COUPLING
 
 __all__ = ["FlexorResult", "hip_flexor_length", "flexor_stretch_cm", "FLEXOR_MOMENT_ARM_CM"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 
 __all__ = ["HIP_RANGE", "Point", "check_hip", "pelvic_tilt", "hip_flexion", "thigh_from_vertical", "rotate"]
 

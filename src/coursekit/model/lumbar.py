@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 
 __all__ = ["Estimate", "COUPLING", "LORDOSIS_AT_LEVEL", "TILT_RANGE", "lumbar_lordosis"]
 

@@ -36,7 +36,7 @@ from functools import lru_cache
 from importlib import resources
 
 from coursekit.errors import DataError
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 
 __all__ = ["Actor", "BalanceConfig", "Balance", "actors", "moment_arm", "balance", "ACTOR_IDS"]
 

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from coursekit import anatomy
 from coursekit.diagrams.finder import HIP_ACTIONS, FinderView, finder_figure
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 from coursekit.widgets._base import Exercise, flipbook
 
 __all__ = ["ActionFinder", "OPPOSITES"]

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from coursekit.diagrams.rotation import RotationView, rotation_figure
 from coursekit.model import ACTOR_IDS, actors, balance
-from coursekit.model.errors import ModelInputError
+from coursekit.errors import ModelInputError
 from coursekit.widgets._base import Exercise, flipbook, slider
 
 __all__ = ["RotationBalance", "PRESETS"]
