@@ -53,3 +53,73 @@ def muscles_command(hip: tuple[str, ...], knee: tuple[str, ...], group_name: str
         names = [n for n in names if n in members]
     for name in names:
         click.echo(name)
+
+
+@main.command("assignments")
+@click.argument("step", type=click.Choice(["build", "validate", "release", "workspace"]))
+@click.argument("ids", nargs=-1)
+@click.option("--course", "course", default="assignments", show_default=True, type=click.Path(file_okay=False),
+              help="The nbgrader course directory.")
+@click.option("--to", "to", default="student", show_default=True, type=click.Path(file_okay=False),
+              help="workspace: the student folder to copy released assignments into.")
+@_friendly_errors
+def assignments_command(step: str, ids: tuple[str, ...], course: str, to: str) -> None:
+    """Build source notebooks from specs, validate or release them, or copy releases to a student folder."""
+    from coursekit import assignments
+
+    extra = {"to": to} if step == "workspace" else {}
+    for result in getattr(assignments, step)(course, list(ids) or None, **extra):
+        click.echo(result.describe(step))
+
+
+@main.command("grade")
+@click.argument("assignment")
+@click.option("--course", default="assignments", show_default=True, type=click.Path(file_okay=False),
+              help="nbgrader course directory.")
+@click.option("--student", "students", multiple=True, help="Only this student (repeatable).")
+@click.option("--workers", type=int, default=None, help="Parallel sandboxed workers (default: CPU cores).")
+@click.option("--force", is_flag=True, help="Regrade submissions that are already graded.")
+@click.option("--sandbox", type=click.Choice(["auto", "bwrap", "rlimits"]), default="auto", show_default=True,
+              help="Isolation: bubblewrap namespaces, or rlimits only.")
+@click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds one cell may run.")
+@click.option("--no-feedback", is_flag=True, help="Do not generate nbgrader feedback HTML.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_friendly_errors
+def grade_command(assignment: str, course: str, students: tuple[str, ...], workers: int | None, force: bool,
+                  sandbox: str, cell_timeout: float, no_feedback: bool, no_progress: bool) -> None:
+    """Autograde ASSIGNMENT's submissions in sandboxes into nbgrader's gradebook."""
+    from pathlib import Path
+
+    from coursekit.grading import GradeConfig, grade_assignment
+
+    config = GradeConfig(course=Path(course), assignment=assignment, students=list(students) or None,
+                         force=force, sandbox=sandbox, cell_timeout=cell_timeout,
+                         feedback=not no_feedback, progress=not no_progress)
+    if workers is not None:
+        config.workers = workers
+    click.echo(grade_assignment(config, echo=click.echo).text())
+
+
+@main.command("collect")
+@click.argument("assignment")
+@click.argument("zip_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--course", default="assignments", show_default=True, type=click.Path(file_okay=False),
+              help="nbgrader course directory.")
+@click.option("--pattern", default=None, help="Regex with groups 'student' and 'file' for the zip's file names.")
+@_friendly_errors
+def collect_command(assignment: str, zip_path: str, course: str, pattern: str | None) -> None:
+    """Copy an LMS download (zip of files named by student) into submitted/."""
+    from coursekit.grading import collect_zip
+
+    click.echo(collect_zip(course, assignment, zip_path, pattern=pattern).text())
+
+
+@main.command("questions")
+@click.option("--kind", default=None, help="Only questions of this kind (muscles, action, number, ...).")
+@click.option("--objective", default=None, help="Only questions for this objective id.")
+@_friendly_errors
+def questions_command(kind: str | None, objective: str | None) -> None:
+    """Validate the question bank and list its questions."""
+    from coursekit import bank
+
+    click.echo(bank.summary(kind=kind, objective=objective))
