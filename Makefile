@@ -26,8 +26,9 @@ PYTEST_ARGS ?=
 BUILD_DIR := _build
 HTML_DIR := $(BUILD_DIR)/html
 BOOK_LOG := $(BUILD_DIR)/book-build.log
-# The student's JupyterLab opens the released assignments when they exist.
-LAB_DIR ?= $(if $(wildcard assignments/release),assignments/release,assignments)
+# The student's JupyterLab works in a folder of its own, holding copies of the released
+# assignments (a re-release never overwrites a student's answers).
+LAB_DIR ?= student
 
 # The venv's bin comes first for every recipe: nbgrader runs `alembic` and
 # jupyter-book runs `python` kernels as subprocesses and must find the venv's copies.
@@ -90,7 +91,9 @@ test: setup chromium  ## run the whole test suite
 	@if python -c "import xdist" 2>/dev/null; then xdist="$(XDIST)"; else xdist=; fi; \
 	python -m pytest $$xdist $(PYTEST_ARGS)
 
-lab: setup  ## JupyterLab for a student (nbgrader extensions; LAB_DIR=assignments/release)
+lab: setup  ## JupyterLab for a student: released assignments copied into LAB_DIR=student
+	coursekit assignments release
+	coursekit assignments workspace --to $(LAB_DIR)
 	@mkdir -p $(BUILD_DIR)/jupyter-student/labconfig
 	@# A student sees the Assignments/Validate tools, not the instructor's formgrader.
 	@printf '%s\n' '{"disabledExtensions": {"@jupyter/nbgrader:formgrader": true, "@jupyter/nbgrader:create-assignment": true, "@jupyter/nbgrader:course-list": true}}' \
