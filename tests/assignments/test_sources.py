@@ -26,8 +26,7 @@ def _spec(body: str, objectives: str = "[pelvic-tilt.2]") -> str:
 
 QUESTION = """
 ```{setup}
-from coursekit.assignments.student import check_answer
-from coursekit.checks import grade
+from coursekit.checks import check_answer, grade
 ```
 
 ```{question} ps1.tilt-lunge

@@ -19,7 +19,7 @@ HIDDEN = "core.hip-extensors-external-rotators"
 
 def test_public_names_are_pinned():
     assert sorted(checks.__all__) == sorted([
-        "CHECKERS", "Checker", "MODE_ENV", "Points", "Result", "check", "check_muscles",
+        "CHECKERS", "Checker", "MODE_ENV", "Points", "Result", "VisibleCheck", "check", "check_answer", "check_muscles",
         "checker_for", "export", "grade", "grade_calls", "kinds",
     ])
     assert checks.kinds() == ["action", "choice", "multichoice", "muscles", "number", "table", "text"]

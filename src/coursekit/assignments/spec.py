@@ -11,8 +11,7 @@ cell is for::
     # Problem set 1          <- Markdown becomes instruction cells (split with +++)
 
     ```{setup}               <- read-only code cell (imports, data)
-    from coursekit.assignments.student import check_answer
-    from coursekit.checks import grade
+    from coursekit.checks import check_answer, grade
     ```
 
     ```{question} ps1.pelvic-tilt-bridge
@@ -60,8 +59,7 @@ objectives: [hip-movements.2]
 # Example
 
 ```{setup}
-from coursekit.assignments.student import check_answer
-from coursekit.checks import grade
+from coursekit.checks import check_answer, grade
 ```
 
 ```{question} ps0.answer

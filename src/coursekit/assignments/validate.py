@@ -14,6 +14,8 @@ problems of a notebook are reported at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -22,7 +24,6 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 
 from coursekit.assignments import metadata as md
 from coursekit.assignments.notebook import HIDDEN_BEGIN, HIDDEN_END
@@ -132,7 +133,9 @@ def _check_manual_cell(cell: NotebookNode) -> list[Problem]:
     return []
 
 
-def _check_cell(cell: NotebookNode, validator: MetadataValidator) -> list[Problem]:
+def _check_cell(cell: NotebookNode, validator: Any) -> list[Problem]:
+    from nbgrader.nbgraderformat import ValidationError
+
     out: list[Problem] = []
     try:
         validator.validate_cell(cell)
@@ -158,6 +161,9 @@ def validate_notebook(nb: NotebookNode, name: str) -> list[Problem]:
         nbformat.validate(nb)
     except nbformat.ValidationError as err:
         out.append(Problem(f"is not a valid notebook ({err.message})", name))
+    # nbgrader is imported on use: importing coursekit.assignments stays cheap.
+    from nbgrader.nbgraderformat import MetadataValidator
+
     validator = MetadataValidator()
     ids = Counter(md.grade_id(c) for c in nb.cells if md.grade_id(c))
     for index, cell in enumerate(nb.cells):

@@ -4,6 +4,7 @@ Public API (see the team contract):
 
 - :func:`check` ``(question_id, answer, mode="student") -> Result``
 - :func:`check_muscles` ``(answer, expected, *, hidden=False, optional=(), misconceptions=None) -> Result``
+- :func:`check_answer` ``(question_id, answer, points)``: the visible check of a test cell
 - :func:`grade` ``(question_id, answer, points) -> Points | None`` for nbgrader test cells
 - :func:`grade_calls` ``(source_text) -> list[tuple[str, float]]``
 - :class:`Result`, :class:`Points`, :func:`checker_for`, :mod:`coursekit.checks.export`
@@ -17,8 +18,9 @@ from coursekit.checks.base import CHECKERS, Checker, checker_for, kinds
 from coursekit.checks.calls import grade_calls
 from coursekit.checks.muscles import check_muscles
 from coursekit.checks.result import Result
+from coursekit.checks.student import VisibleCheck, check_answer
 
 __all__ = [
-    "CHECKERS", "Checker", "MODE_ENV", "Points", "Result", "check", "check_muscles",
-    "checker_for", "export", "grade", "grade_calls", "kinds",
+    "CHECKERS", "Checker", "MODE_ENV", "Points", "Result", "VisibleCheck", "check", "check_answer",
+    "check_muscles", "checker_for", "export", "grade", "grade_calls", "kinds",
 ]

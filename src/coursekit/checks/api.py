@@ -42,9 +42,15 @@ def check(question_id: str, answer: Any, mode: str = "student") -> Result:
     grader, outside the student's process) runs everything. The answer is first reduced
     to exact built-in values (:func:`coursekit.checks.export.plain_copy`), so both modes
     judge the same plain data.
+
+    When the grader runs a notebook (``COURSEKIT_MODE=export``), a student-mode check
+    judges nothing and needs no bank: the grader judges every answer itself, outside.
     """
     if mode not in MODES:
         raise QuestionError(f"check({question_id!r}, ...): mode must be one of {', '.join(MODES)}, not {mode!r}.")
+    if mode == "student" and os.environ.get(MODE_ENV) == "export":
+        return Result(0.0, ["This answer is checked by the grader."], ["export mode: not judged here"],
+                      passed=False, question=str(question_id))
     q = _question(question_id)
     with warnings.catch_warnings():  # a library warning on stderr would cost the student the points in nbgrader
         warnings.simplefilter("ignore")

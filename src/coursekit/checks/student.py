@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from coursekit.checks import Result, check
+from coursekit.checks.api import check
+from coursekit.checks.result import Result
 
 __all__ = ["VisibleCheck", "check_answer"]
 

@@ -1,0 +1,247 @@
+"""Read a submitted notebook and rebuild it from the instructor's source.
+
+Every cell the student may not change (instructions, setup, tests, their metadata)
+comes from the *source* notebook; only the student's answer cells and the extra cells
+they added are kept. Missing or tampered cells are restored and reported as flags.
+
+The named predicates below read nbgrader's cell metadata (as nbgrader's own
+``utils.py`` does):
+
+>>> cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade": True, "solution": False,
+...         "grade_id": "t1", "points": 2}}}
+>>> is_test(cell), is_answer(cell), grade_id(cell)
+(True, False, 't1')
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+__all__ = ["grade_id", "is_grade", "is_solution", "is_test", "is_answer", "is_task", "Prepared",
+           "BrokenSubmission", "read_submission", "restore", "strip_hidden_tests", "MAX_NOTEBOOK_BYTES"]
+
+MAX_NOTEBOOK_BYTES = 20_000_000
+HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
+HIDDEN_END = "END HIDDEN TESTS"
+_FLAGS = ("grade", "solution", "locked", "task")
+
+
+def _nbg(cell: Any) -> dict[str, Any]:
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    value = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def grade_id(cell: Any) -> str | None:
+    value = _nbg(cell).get("grade_id")
+    return value if isinstance(value, str) else None
+
+
+def is_grade(cell: Any) -> bool:
+    return bool(_nbg(cell).get("grade"))
+
+
+def is_solution(cell: Any) -> bool:
+    return bool(_nbg(cell).get("solution"))
+
+
+def is_task(cell: Any) -> bool:
+    return bool(_nbg(cell).get("task"))
+
+
+def is_test(cell: Any) -> bool:
+    """An autograded test cell: a grade cell that is not an answer cell."""
+    return is_grade(cell) and not is_solution(cell) and cell.get("cell_type") == "code"
+
+
+def is_answer(cell: Any) -> bool:
+    return is_solution(cell)
+
+
+class BrokenSubmission(Exception):
+    """The submitted file cannot be graded at all; ``reason`` says why and what to do."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Prepared:
+    """A submission rebuilt from the source, ready to run."""
+
+    notebook: NotebookNode
+    flags: list[str] = field(default_factory=list)
+
+
+def read_submission(path: Path) -> tuple[NotebookNode, list[str]]:
+    """Parse a submitted notebook defensively; raise :class:`BrokenSubmission` when impossible."""
+    size = path.stat().st_size
+    if size == 0:
+        raise BrokenSubmission("the notebook file is empty (0 bytes); ask the student to resubmit")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise BrokenSubmission(f"the notebook is {size} bytes (limit {MAX_NOTEBOOK_BYTES}); "
+                               "ask the student to clear outputs and resubmit")
+    try:
+        raw = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as err:
+        raise BrokenSubmission(f"not valid notebook JSON (truncated or corrupted: {str(err)[:80]}); "
+                               "ask the student to resubmit") from err
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
+        raise BrokenSubmission("the file is JSON but not a notebook (no cells); ask the student to resubmit")
+    flags = []
+    major = raw.get("nbformat")
+    if major != 4:
+        flags.append(f"old notebook format (nbformat {major}); converted to version 4")
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for bad input
+        raise BrokenSubmission(f"nbformat {major} notebook could not be read ({str(err)[:80]}); "
+                               "ask the student to save it with a current Jupyter and resubmit") from err
+    if not nb.cells:
+        raise BrokenSubmission("the notebook has no cells; ask the student to resubmit")
+    return nb, flags
+
+
+def _meta_tampered(student: Any, source: Any) -> bool:
+    mine, theirs = _nbg(student), _nbg(source)
+    keys = (*_FLAGS, "points")
+    return any(mine.get(k) != theirs.get(k) for k in keys) or student.get("cell_type") != source.get("cell_type")
+
+
+def _match(student_cells: list[Any], source_cells: list[Any], flags: list[str]) -> list[int | None]:
+    """For every student cell, the index of the source cell it stands for (``None``: extra cell)."""
+    by_id = {grade_id(c): i for i, c in enumerate(source_cells) if grade_id(c)}
+    matched: list[int | None] = []
+    used: set[int] = set()
+    unknown: list[int] = []
+    for pos, cell in enumerate(student_cells):
+        gid = grade_id(cell)
+        index = by_id.get(gid) if gid else None
+        if index is None or index in used:
+            if gid:
+                unknown.append(pos)
+            matched.append(None)
+            continue
+        used.add(index)
+        matched.append(index)
+    answers_left = [i for i, c in enumerate(source_cells) if is_solution(c) and i not in used]
+    for pos in unknown:
+        cell = student_cells[pos]
+        if is_solution(cell) and answers_left:
+            index = answers_left.pop(0)
+            matched[pos] = index
+            used.add(index)
+            flags.append(f"answer cell id changed from {grade_id(source_cells[index])!r} to "
+                         f"{grade_id(cell)!r}; matched by position")
+        else:
+            flags.append(f"cell with unknown or duplicated id {grade_id(cell)!r} kept as an ordinary cell")
+            student_cells[pos] = _plain(cell)
+    return matched
+
+
+def _plain(cell: Any) -> Any:
+    cell = copy.deepcopy(cell)
+    cell.get("metadata", {}).pop("nbgrader", None)
+    return cell
+
+
+def restore(source: NotebookNode, student: NotebookNode, release: NotebookNode | None = None) -> Prepared:
+    """Rebuild ``student`` on ``source``: locked cells and all metadata from the source.
+
+    Cells are kept in the student's order; nbgrader cells (those with a grade id) the
+    student deleted are put back after the source cell that precedes them. ``release`` (the notebook handed
+    out) supplies starter code for deleted answer cells and nbgrader checksums.
+    """
+    flags: list[str] = []
+    src = source.cells
+    released = {grade_id(c): c for c in (release.cells if release else []) if grade_id(c)}
+    mine = [copy.deepcopy(c) for c in student.cells]
+    matched = _match(mine, src, flags)
+    present = {i for i in matched if i is not None}
+    out: list[Any] = []
+    next_missing = 0
+
+    def put_missing(upto: int) -> None:
+        nonlocal next_missing
+        while next_missing < upto:
+            if next_missing not in present and grade_id(src[next_missing]):
+                out.append(_missing(src[next_missing], released, flags))
+            next_missing += 1
+
+    for cell, index in zip(mine, matched):
+        if index is None:
+            if cell.get("cell_type") in ("code", "markdown", "raw"):
+                out.append(_plain(cell))
+            continue
+        put_missing(index)
+        next_missing = max(next_missing, index + 1)
+        out.append(_merge(cell, src[index], released, flags))
+    put_missing(len(src))
+    nb = copy.deepcopy(source)
+    nb.cells = [nbformat.from_dict(c) for c in out]
+    return Prepared(nb, flags)
+
+
+def _missing(src_cell: Any, released: dict[str | None, Any], flags: list[str]) -> Any:
+    gid = grade_id(src_cell)
+    if is_solution(src_cell):
+        flags.append(f"answer cell {gid!r} was deleted; restored with the starter code (no answer)")
+        return copy.deepcopy(released.get(gid, src_cell)) if gid in released else _starter(src_cell)
+    if gid:
+        flags.append(f"cell {gid!r} was deleted; restored from the source")
+    return copy.deepcopy(src_cell)
+
+
+def _starter(src_cell: Any) -> Any:
+    cell = copy.deepcopy(src_cell)
+    cell["source"] = "# YOUR CODE HERE\nraise NotImplementedError()"
+    return cell
+
+
+def _merge(mine: Any, src_cell: Any, released: dict[str | None, Any], flags: list[str]) -> Any:
+    gid = grade_id(src_cell)
+    if _meta_tampered(mine, src_cell):
+        flags.append(f"cell {gid!r}: nbgrader metadata or cell type was changed; restored from the source")
+    if not is_solution(src_cell):
+        if mine.get("source") != src_cell.get("source") and not is_grade(src_cell) and is_locked(src_cell):
+            flags.append(f"read-only cell {gid!r} was edited; restored from the source")
+        return copy.deepcopy(src_cell)
+    cell = copy.deepcopy(released.get(gid, src_cell))
+    cell["source"] = mine.get("source", "")
+    cell["cell_type"] = src_cell.get("cell_type", "code")
+    if cell["cell_type"] == "code":
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+    return cell
+
+
+def is_locked(cell: Any) -> bool:
+    return bool(_nbg(cell).get("locked"))
+
+
+def strip_hidden_tests(text: str) -> str:
+    """Remove ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions.
+
+    >>> strip_hidden_tests("check(1)\\n### BEGIN HIDDEN TESTS\\ngrade(1)\\n### END HIDDEN TESTS")
+    'check(1)'
+    """
+    kept, hidden = [], False
+    for line in text.split("\n"):
+        if HIDDEN_BEGIN in line:
+            hidden = True
+        elif HIDDEN_END in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)

@@ -1,0 +1,171 @@
+"""The class report: one self-contained HTML page (no CDN, images embedded with alt text).
+
+Score distribution, per-question difficulty (mean share of the points) and
+discrimination (correlation of the question with the rest of the score), the most
+common wrong answers per question (from the exported answers) and the submissions
+that need a look (flagged or failed to grade).
+
+>>> discrimination([1, 1, 0, 0], [5, 5, 1, 1])
+1.0
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from coursekit.grading import records as rec
+
+__all__ = ["write_report", "question_stats", "discrimination", "wrong_answers"]
+
+
+def discrimination(item: list[float], rest: list[float]) -> float | None:
+    """Pearson correlation of a question's scores with the rest of the score (None if undefined)."""
+    n = len(item)
+    if n < 3:
+        return None
+    mi, mr = sum(item) / n, sum(rest) / n
+    cov = sum((a - mi) * (b - mr) for a, b in zip(item, rest))
+    var_i = sum((a - mi) ** 2 for a in item)
+    var_r = sum((b - mr) ** 2 for b in rest)
+    if var_i == 0 or var_r == 0:
+        return None
+    return round(cov / math.sqrt(var_i * var_r), 3)
+
+
+def _questions(records: list[rec.Record]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    by_question: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for r in records:
+        if r.status == rec.FAILED:
+            continue
+        for cell in r.cells.values():
+            for q in cell["questions"]:
+                by_question.setdefault(q["question"], []).append((r.student, q))
+    return by_question
+
+
+def question_stats(records: list[rec.Record]) -> list[dict[str, Any]]:
+    """Per question: points, difficulty (mean share earned), discrimination, answered share."""
+    totals: dict[str, float] = {}
+    for r in records:
+        if r.status != rec.FAILED:
+            totals[r.student] = totals.get(r.student, 0.0) + (r.score or 0.0)
+    stats = []
+    for question, rows in _questions(records).items():
+        points = rows[0][1]["points"] or 1.0
+        item = [q["earned"] / points for _, q in rows]
+        rest = [totals[s] - q["earned"] for s, q in rows]
+        stats.append({"question": question, "points": points, "n": len(rows),
+                      "difficulty": round(sum(item) / len(item), 3), "discrimination": discrimination(item, rest),
+                      "answered": round(sum(q["answered"] and q["answer"] is not None for _, q in rows) / len(rows), 3)})
+    return stats
+
+
+def _canonical(answer: Any) -> str:
+    if answer is None:
+        return "(left blank)"
+    text = json.dumps(answer, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def wrong_answers(records: list[rec.Record], top: int = 3) -> dict[str, list[tuple[str, int]]]:
+    """question -> the ``top`` most common answers that did not earn full points."""
+    out = {}
+    for question, rows in _questions(records).items():
+        counts = Counter(_canonical(q["answer"]) for _, q in rows if q["earned"] < q["points"])
+        out[question] = counts.most_common(top)
+    return out
+
+
+def _figure_html(fig: Any, alt: str) -> str:
+    from coursekit.diagrams.style import FigureDisplay, png_bytes, set_alt_text
+
+    set_alt_text(fig, alt)
+    return FigureDisplay(png_bytes(fig), alt).to_html()
+
+
+def _distribution(records: list[rec.Record], assignment: str) -> str:
+    from coursekit.diagrams.style import PALETTE, new_figure
+
+    scores = [r.score for r in records if r.status != rec.FAILED and r.score is not None]
+    top = max([r.max_score for r in records] or [1.0])
+    fig = new_figure(6.4, 3.2)
+    ax = fig.subplots()
+    bins = max(1, min(20, int(top) + 1))
+    ax.hist(scores, bins=bins, range=(0, top), color=PALETTE["blue"], edgecolor="white")
+    ax.set_xlabel(f"score (out of {top:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{assignment}: score distribution")
+    mean = sum(scores) / len(scores) if scores else 0.0
+    alt = (f"Histogram of {len(scores)} graded scores for {assignment} out of {top:g} points; "
+           f"mean {mean:.1f}, lowest {min(scores, default=0):g}, highest {max(scores, default=0):g}.")
+    return _figure_html(fig, alt)
+
+
+def _question_chart(stats: list[dict[str, Any]]) -> str:
+    from coursekit.diagrams.style import PALETTE, new_figure
+
+    fig = new_figure(7.0, 0.45 * max(4, len(stats)) + 1.2)
+    ax = fig.subplots()
+    labels = [s["question"] for s in stats]
+    ys = list(range(len(stats)))
+    ax.barh([y + 0.2 for y in ys], [s["difficulty"] for s in stats], height=0.4, color=PALETTE["green"],
+            label="difficulty (mean share of points)")
+    ax.barh([y - 0.2 for y in ys], [s["discrimination"] or 0 for s in stats], height=0.4, color=PALETTE["orange"],
+            label="discrimination (correlation with rest of score)")
+    ax.set_yticks(ys, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(-1, 1)
+    ax.axvline(0, color=PALETTE["grey"], linewidth=0.8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize="small", frameon=False)
+    hardest = min(stats, key=lambda s: s["difficulty"])["question"] if stats else "none"
+    alt = (f"Bar chart of difficulty and discrimination for {len(stats)} questions; the hardest question is "
+           f"{hardest}. " + "; ".join(f"{s['question']}: difficulty {s['difficulty']:.2f}, discrimination "
+                                       f"{'n/a' if s['discrimination'] is None else format(s['discrimination'], '.2f')}"
+                                       for s in stats))
+    return _figure_html(fig, alt)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+th{background:#f3f3f3}figure{margin:1rem 0}.failed{color:#D55E00}code{font-size:.9em}"""
+
+
+def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path:
+    """Write the class report for ``records`` to ``path`` and return it."""
+    stats = question_stats(records)
+    counts = Counter(r.status for r in records)
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(assignment)}: class report"
+             f"</title><style>{CSS}</style></head><body><h1>{html.escape(assignment)}: class report</h1>",
+             f"<p>{len(records)} submitted notebooks: {counts[rec.OK]} graded, {counts[rec.FLAGGED]} graded but "
+             f"flagged for review, <span class='failed'>{counts[rec.FAILED]} failed to grade</span> "
+             "(not counted as zero; see below).</p>",
+             "<h2>Score distribution</h2>", _distribution(records, assignment)]
+    if stats:
+        parts += ["<h2>Questions</h2>", _question_chart(stats),
+                  _table(["question", "points", "difficulty", "discrimination", "answered", "students"],
+                         [[s["question"], f"{s['points']:g}", s["difficulty"],
+                           "n/a" if s["discrimination"] is None else s["discrimination"], s["answered"], s["n"]]
+                          for s in stats])]
+    wrong = wrong_answers(records)
+    parts.append("<h2>Most common wrong answers</h2>")
+    parts.append(_table(["question", "answer", "students"],
+                        [[q, a, n] for q, answers in wrong.items() for a, n in answers] or [["-", "none", 0]]))
+    review = [r for r in records if r.status != rec.OK]
+    parts.append("<h2>Needs a look</h2>")
+    parts.append(_table(["student", "notebook", "status", "reason"],
+                        [[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
+                        or [["-", "-", "-", "nothing to review"]]))
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

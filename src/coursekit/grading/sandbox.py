@@ -1,0 +1,245 @@
+"""How a warm worker is started: inside ``bwrap`` or, where that is impossible, with limits only.
+
+:func:`create_sandbox` picks the strategy (bubblewrap with user/mount/PID/network
+namespaces, or the rlimit fallback) and every strategy reports which protections it
+actually gives, so ``coursekit grade`` can print them.
+
+Inside ``bwrap`` the worker sees only the Python installation, the virtual
+environment, the ``coursekit`` package (its question bank hidden under an empty
+tmpfs), ``/usr`` and ``/etc`` read-only, and two private tmpfs (``/tmp``,
+``/scratch``). The course directory, gradebook, source and release notebooks and
+submissions are not mounted. When ``coursekit grade`` runs as root, the worker keeps
+only the capabilities it needs (setuid/setgid, kill, and overriding file permissions to
+clean up) and runs every submission as an unprivileged uid of its own, so process
+limits apply, files of the grading user stay unwritable and student code can neither
+signal nor trace the worker. Without root, bwrap adds a user namespace instead and the
+worker and its submissions share one uid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coursekit.grading import cgroups
+from coursekit.grading.cgroups import CgroupLimits
+
+__all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "create_sandbox", "WORKER_UID_BASE"]
+
+WORKER_UID_BASE = 61000
+SCRATCH = "/scratch"
+
+
+def _package_dir() -> Path:
+    import coursekit
+
+    return Path(coursekit.__file__).resolve().parent
+
+
+def _bank_dir() -> Path:
+    return _package_dir() / "data" / "bank"
+
+
+def _env(home: str) -> dict[str, str]:
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.mpl", "IPYTHONDIR": f"{home}/.ipython",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "COURSEKIT_MODE": "export", "PYTHONNOUSERSITE": "1"}
+
+
+@dataclass
+class Sandbox:
+    """A way to start a worker; subclasses fill in :meth:`command`."""
+
+    kind: str = "none"
+    protections: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def worker_uid(self, index: int) -> int | None:
+        """The unprivileged uid the submissions of worker ``index`` run as (only when grading as root).
+
+        The worker itself keeps another uid, so student code can neither signal nor trace it.
+        """
+        return WORKER_UID_BASE + 1 + index if os.geteuid() == 0 else None
+
+    warm: list[str] = field(default_factory=list)
+    cgroup: CgroupLimits | None = None
+
+    def _launch(self, index: int, argv: list[str], log: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        """Start ``argv`` (in the worker's own cgroups when configured)."""
+        groups = self.cgroup.create(f"coursekit-{os.getpid()}-w{index}") if self.cgroup else []
+        proc = subprocess.Popen(cgroups.wrap(argv, groups) if groups else argv, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=log, start_new_session=True, close_fds=True, **kwargs)
+        proc.coursekit_cgroups = groups  # type: ignore[attr-defined]  # removed by WorkerHandle.stop
+        return proc
+
+    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        text = f"sandbox: {self.kind}; active: {', '.join(self.protections)}"
+        if self.missing:
+            text += f"; NOT active: {', '.join(self.missing)}"
+        return text
+
+
+def _server_argv(config: dict[str, Any]) -> list[str]:
+    return [sys.executable, "-m", "coursekit.grading.server", json.dumps(config)]
+
+
+def _ancestors(paths: list[str]) -> list[str]:
+    """Every parent directory of ``paths`` (outermost first), for ``--dir`` with mode 0755."""
+    seen: list[str] = []
+    for path in paths:
+        parts = Path(path).parts
+        for depth in range(2, len(parts)):
+            parent = str(Path(*parts[:depth]))
+            if parent not in seen:
+                seen.append(parent)
+    return seen
+
+
+@dataclass
+class BwrapSandbox(Sandbox):
+    """Each worker runs in its own bubblewrap sandbox (namespaces + read-only system)."""
+
+    bwrap: str = "/usr/bin/bwrap"
+    hide: list[str] = field(default_factory=list)
+    tmp_mb: int = 512
+
+    def _binds(self) -> list[str]:
+        prefixes = {str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).absolute())}
+        package = str(_package_dir())
+        binds = sorted(prefixes | {package})
+        return [b for b in binds if not any(b != o and b.startswith(o + os.sep) for o in binds)]
+
+    def command(self, index: int, config: dict[str, Any]) -> list[str]:
+        binds = self._binds()
+        argv = [self.bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
+                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        if os.geteuid() == 0:  # the worker keeps just enough to run children as another user and clean up
+            argv += ["--cap-drop", "ALL"]
+            for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER"):
+                argv += ["--cap-add", cap]
+        else:
+            argv += ["--unshare-user", "--disable-userns"]
+        argv += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        for name in ("bin", "lib", "lib64", "lib32", "sbin"):
+            path = Path("/") / name
+            if path.is_symlink():
+                argv += ["--symlink", os.readlink(path), str(path)]
+            elif path.is_dir():
+                argv += ["--ro-bind", str(path), str(path)]
+        for parent in _ancestors(binds):
+            argv += ["--perms", "0755", "--dir", parent]
+        for bind in binds:
+            argv += ["--ro-bind", bind, bind]
+        cache = os.environ.get("PYTHONPYCACHEPREFIX")
+        if cache and Path(cache).is_dir():  # compiled modules, read-only (never a channel between submissions)
+            argv += ["--ro-bind", cache, "/pycache", "--setenv", "PYTHONPYCACHEPREFIX", "/pycache"]
+        for hidden in self.hide:
+            argv += ["--perms", "0755", "--tmpfs", hidden]
+        size = str(self.tmp_mb * 1024 * 1024)
+        argv += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", size, "--tmpfs", SCRATCH,
+                 "--chdir", SCRATCH]
+        env = ["--clearenv"]
+        for key, value in _env("/tmp").items():
+            env += ["--setenv", key, value]
+        return argv[:1] + env + argv[1:] + _server_argv(config)
+
+    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
+        uid = self.worker_uid(index)
+        config = {"scratch": SCRATCH, "pidns": True, "child_uid": uid, "dedicated_uid": uid is not None,
+                  "caps": caps, "warm": self.warm}
+        return self._launch(index, self.command(index, config), log)
+
+
+@dataclass
+class RlimitSandbox(Sandbox):
+    """Fallback: a separate process and directory with rlimits, no namespaces."""
+
+    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
+        uid = self.worker_uid(index)
+        scratch = tempfile.mkdtemp(prefix=f"coursekit-worker{index}-")
+        if uid is not None:
+            os.chown(scratch, uid, uid)
+        config = {"scratch": scratch, "pidns": False, "child_uid": uid, "dedicated_uid": uid is not None,
+                  "caps": caps, "warm": self.warm}
+        env = _env(scratch)
+        env["PYTHONPATH"] = str(_package_dir().parent)
+        proc = self._launch(index, _server_argv(config), log, env=env, cwd=scratch)
+        proc.coursekit_scratch = scratch  # type: ignore[attr-defined]  # removed by WorkerHandle.stop
+        return proc
+
+
+def _bwrap_works(bwrap: str) -> str | None:
+    """``None`` when a trivial sandbox starts, else the reason it does not."""
+    argv = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
+            "--proc", "/proc", "--dev", "/dev", "true"]
+    if os.geteuid() != 0:
+        argv.insert(1, "--unshare-user")
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return str(err)
+    return None if done.returncode == 0 else (done.stderr.strip() or f"exit code {done.returncode}")
+
+
+def create_sandbox(kind: str = "auto", *, keep_out: list[Path] | None = None,
+                   cgroup: CgroupLimits | None = None) -> Sandbox:
+    """Pick the strongest available sandbox (``auto``), or force ``bwrap`` / ``rlimits``.
+
+    ``keep_out`` are directories (course dir, gradebook, ...) that must never be visible;
+    if one of them lies inside a mounted directory it is hidden under an empty tmpfs.
+    """
+    common = ["rlimits (CPU, memory, file size, processes, open files)", "wall-clock timeout per cell",
+              "output-size caps", "fresh directory per submission", "verdicts computed outside the sandbox"]
+    bwrap = shutil.which("bwrap") or "/usr/bin/bwrap"
+    problem = _bwrap_works(bwrap) if kind in ("auto", "bwrap") and os.path.exists(bwrap) else "bwrap not found"
+    uid_note = (["submissions run as an unprivileged uid of their own (cannot signal or trace the worker)"]
+                if os.geteuid() == 0 else [])
+    if kind != "rlimits" and problem is None:
+        box = BwrapSandbox(kind="bwrap", protections=[
+            "PID namespace (every process killed after each submission)", "network namespace (no network)",
+            "mount namespace (read-only system; course dir, gradebook, source and question bank not mounted)",
+            "IPC/UTS namespaces", *uid_note, *common])
+        box.hide = [str(p) for p in _hidden(box._binds(), keep_out or [])]
+        if os.geteuid() != 0:
+            box.protections.insert(0, "user namespace")
+        return _with_cgroup(box, cgroup)
+    if kind == "bwrap":
+        from coursekit.errors import GradingError
+
+        raise GradingError(f"bubblewrap sandbox unavailable ({problem}). Install it with "
+                           "`apt-get install bubblewrap`, or pass --sandbox rlimits to grade with limits only.")
+    return _with_cgroup(RlimitSandbox(
+        kind="rlimits", protections=[*uid_note, "own session (process group killed)", *common],
+        missing=[f"namespaces (bwrap unavailable: {problem})", "network isolation",
+                 "filesystem isolation (gradebook and bank readable if permissions allow)"]), cgroup)
+
+
+def _with_cgroup(box: Sandbox, cgroup: CgroupLimits | None) -> Sandbox:
+    if cgroup is not None and cgroup.available():
+        box.cgroup = cgroup
+        box.protections.append(f"cgroup per worker (memory {cgroup.memory_mb} MiB, {cgroup.pids} processes)")
+    else:
+        box.missing.append("cgroup memory/process budget per worker (needs root and cgroup v1 memory+pids)")
+    return box
+
+
+def _hidden(binds: list[str], keep_out: list[Path]) -> list[Path]:
+    found = [_bank_dir()] if _bank_dir().is_dir() else []
+    for path in keep_out:
+        path = path.resolve()
+        if path.is_dir() and any(str(path).startswith(b + os.sep) for b in binds):
+            found.append(path)
+    return found

@@ -1,0 +1,304 @@
+"""The warm worker that runs submissions inside the sandbox.
+
+Started once per worker (``python -m coursekit.grading.server CONFIG_JSON``), normally
+inside ``bwrap``. It imports the course's libraries once and then reads one job (a
+submission's code cells) per line on stdin. For every job it forks a child that
+switches to the submissions' uid (when started as root), creates a fresh directory,
+starts a new session, applies rlimits and runs the cells with IPython (see :mod:`.capture`); the
+child streams its outputs back through a pipe. Afterwards the worker kills every
+process left in its PID namespace and wipes the scratch space, so nothing one
+submission started or wrote reaches the next one. One JSON line answers each job.
+
+The worker never computes a verdict and never sees the gradebook, the source notebooks
+or the question bank.
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import json
+import os
+import select
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from coursekit.grading.capture import CellRecorder, OutputCaps, capture_streams, make_shell
+from coursekit.grading.proc import (Reader, entries, force_remove, outcome, processes, quietly, reap,
+                                   remove_sysv_ipc, send, set_limits, sysv_ipc_present, wait_status)
+
+__all__ = ["main"]
+
+WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "ipywidgets", "coursekit",
+                "coursekit.anatomy", "coursekit.checks", "coursekit.names")
+MAX_ATTEMPTS = 3
+GRACE_SECONDS = 2.0
+
+
+def _log(text: str) -> None:
+    os.write(2, f"[coursekit worker {os.getpid()}] {text}\n".encode())
+
+
+def _non_dumpable() -> None:
+    """Forbid ptrace and /proc/<pid>/mem access to this process (PR_SET_DUMPABLE = 0)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _warm_up(extra: list[str]) -> list[str]:
+    import importlib
+
+    loaded = []
+    for name in dict.fromkeys([*WARM_MODULES, *extra]):
+        try:
+            importlib.import_module(name)
+            loaded.append(name)
+        except Exception as err:  # noqa: BLE001 - a missing optional library must not stop grading
+            _log(f"could not pre-import {name}: {err}")
+    return loaded
+
+
+def _drop_privileges(uid: int | None) -> None:
+    if uid is not None and os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+
+
+def _write_files(jobdir: Path, files: dict[str, str]) -> None:
+    """Create the job's fresh directory (mode 700) and its data files, as the child's user."""
+    jobdir.mkdir(mode=0o700)
+    for rel, b64 in files.items():
+        target = (jobdir / rel).resolve()
+        if jobdir.resolve() not in target.parents:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(b64))
+
+
+WARM_UP_CELLS = (
+    "import io, math, json\nimport numpy as np\nimport pandas as pd\n"
+    "df = pd.read_csv(io.StringIO('pose,landmark,x_cm,y_cm\\na,b,1.5,2\\n'))\n"
+    "row = df[(df['pose'] == 'a') & (df['landmark'] == 'b')]\nfloat(row['x_cm'].iloc[0])\n"
+    "math.degrees(math.atan2(1.0, 2.0))",
+    "df.head(10)",
+    "from matplotlib.figure import Figure\nfig = Figure()\nfig.subplots().plot([1, 2])\n"
+    "fig.savefig(io.BytesIO(), format='png')",
+    "import os\nos.environ['COURSEKIT_MODE'] = 'export'\nfrom coursekit.checks import check, grade\n"
+    "check('warm.up', 1)\ngrade('warm.up', ['a', 1, 2.5, None, {'k': [True]}], 1)\n"
+    "grade('warm.up', df, 1)\nos.environ.pop('COURSEKIT_MODE')",
+)
+
+
+def _warm_shell(worker: Worker) -> None:
+    """Run trusted warm-up cells once, so children do not pay first-use costs; then reset."""
+    import io
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = io.StringIO()
+    try:
+        for source in WARM_UP_CELLS:
+            worker.shell.run_cell(source, store_history=False)
+        worker.shell.reset(new_session=False)
+    finally:
+        sys.stdout, sys.stderr = saved
+        worker.recorder.new_cell()
+        worker.recorder.used_bytes = 0
+        worker.recorder.notes = []
+
+
+class Worker:
+    """State of one warm worker: config, scratch space and the prebuilt shell."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.scratch = Path(config["scratch"])
+        self.pidns: bool = bool(config.get("pidns"))
+        self.dedicated_uid: bool = bool(config.get("dedicated_uid"))
+        self.child_uid: int | None = config.get("child_uid")
+        self.caps = OutputCaps(**config.get("caps", {}))
+        self.recorder = CellRecorder(self.caps)
+        self.shell = make_shell(self.recorder)
+        self.jobs = 0
+
+    # -- the child -------------------------------------------------------------------------
+    def child(self, job: dict[str, Any], jobdir: Path, wfd: int, skip: dict[int, str]) -> None:
+        """Run in the forked child: never returns."""
+        code = 0
+        try:
+            self._enter(jobdir, wfd, job)
+            self._run_cells(job, wfd, skip)
+        except BaseException:  # noqa: BLE001 - report nothing; the supervisor sees the crash
+            code = 3
+        os._exit(code)
+
+    def _enter(self, jobdir: Path, wfd: int, job: dict[str, Any]) -> None:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, wfd)
+        os.closerange(wfd + 1, 65536)
+        _drop_privileges(self.config.get("child_uid"))  # student code never runs as the worker's uid
+        _write_files(jobdir, job.get("files", {}))
+        os.chdir(jobdir)
+        os.environ.update({"HOME": str(jobdir), "TMPDIR": str(jobdir / ".tmp"), "COURSEKIT_MODE": "export",
+                           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"})
+        (jobdir / ".tmp").mkdir(exist_ok=True)
+        sys.path.insert(0, str(jobdir))
+        set_limits(job["limits"])
+        capture_streams(self.recorder)
+
+    def _run_cells(self, job: dict[str, Any], wfd: int, skip: dict[int, str]) -> None:
+        cell_timeout = int(job["limits"].get("cell_timeout", 30))
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise TimeoutError(f"this cell ran longer than {cell_timeout} s, the grading limit per cell")
+
+        signal.signal(signal.SIGALRM, on_alarm)
+        for cell in job["cells"]:
+            index = int(cell["index"])
+            self.recorder.new_cell()
+            if index in skip:
+                self.recorder.error("CellSkipped", skip[index], [skip[index]])
+            else:
+                send(wfd, {"start": index})
+                signal.alarm(cell_timeout)
+                try:
+                    self.shell.run_cell(cell["source"], store_history=True)
+                finally:
+                    signal.alarm(0)
+            send(wfd, {"done": index, "outputs": self.recorder.outputs})
+        send(wfd, {"end": True, "notes": self.recorder.notes})
+
+    # -- the supervisor ----------------------------------------------------------------------
+    def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Run one submission, retrying around cells that hang or kill the interpreter."""
+        skip: dict[int, str] = {}
+        events: list[dict[str, Any]] = []
+        outcome: dict[str, Any] = {}
+        timing = {"run": 0.0, "cleanup": 0.0}
+        deadline = time.monotonic() + float(job["limits"].get("total_timeout", 600))  # for all attempts together
+        for _attempt in range(MAX_ATTEMPTS):
+            t0 = time.monotonic()
+            outcome = self._attempt(job, skip, deadline)
+            t1 = time.monotonic()
+            self._clean()
+            timing["run"] += t1 - t0
+            timing["cleanup"] += time.monotonic() - t1
+            bad = outcome.get("bad_cell")
+            if outcome["finished"] or bad is None or bad in skip or time.monotonic() >= deadline:
+                if not outcome["finished"] and time.monotonic() >= deadline:
+                    outcome["reason"] = "the notebook exceeded the total time limit"
+                break
+            skip[bad] = outcome["reason"]
+            events.append({"cell": bad, "reason": outcome["reason"]})
+        status = "ok" if outcome["finished"] else "incomplete"
+        return {"job": job["job"], "status": status, "cells": outcome["cells"], "events": events, "timing": timing,
+                "notes": outcome.get("notes", []) + ([outcome["reason"]] if not outcome["finished"] else [])}
+
+    def _attempt(self, job: dict[str, Any], skip: dict[int, str], deadline: float) -> dict[str, Any]:
+        self.jobs += 1
+        jobdir = self.scratch / f"job{self.jobs}"
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(rfd)
+            self.child(job, jobdir, wfd, skip)
+        os.close(wfd)
+        try:
+            return self._supervise(pid, rfd, job["limits"], deadline)
+        finally:
+            os.close(rfd)
+
+    def _supervise(self, pid: int, rfd: int, limits: dict[str, Any], total_deadline: float) -> dict[str, Any]:
+        reader = Reader(rfd, self.caps.total_bytes + self.caps.answer_bytes)
+        pidfd = os.pidfd_open(pid)
+        cell_timeout = float(limits.get("cell_timeout", 30)) + GRACE_SECONDS
+        hung = False
+        try:
+            while True:
+                now = time.monotonic()
+                deadline = total_deadline
+                if reader.current is not None:
+                    deadline = min(deadline, reader.started + cell_timeout)
+                ready, _, _ = select.select([rfd, pidfd], [], [], max(0.0, deadline - now))
+                if rfd in ready:
+                    reader.read()
+                if pidfd in ready:
+                    break
+                if not ready and time.monotonic() >= deadline:
+                    hung = True
+                    break
+        finally:
+            os.close(pidfd)
+        status = -1 if hung else wait_status(pid)
+        self._killall(pid)
+        reader.drain()
+        return outcome(reader, hung, status, cell_timeout - GRACE_SECONDS)
+
+    def _killall(self, pid: int) -> None:
+        """Kill the child and everything it started (the whole PID namespace but us)."""
+        for _ in range(500):
+            if self.pidns:
+                quietly(os.kill, -1, signal.SIGKILL)
+            else:
+                quietly(os.killpg, pid, signal.SIGKILL)
+                if self.dedicated_uid:
+                    for other in processes(False, self.child_uid):
+                        quietly(os.kill, other, signal.SIGKILL)
+            reap()
+            if not (self.pidns or self.dedicated_uid) or not processes(self.pidns, self.child_uid):
+                return
+            time.sleep(0.005)
+        _log("some processes did not die")
+
+    def _clean(self) -> None:
+        for root in [self.scratch] + ([Path("/tmp"), Path("/dev/shm")] if self.pidns else []):
+            for entry in list(entries(root)):
+                force_remove(entry)
+        if self.pidns and sysv_ipc_present():
+            self._as_child_user(remove_sysv_ipc)  # only the creator (or CAP_SYS_ADMIN) may remove IPC objects
+
+    def _as_child_user(self, func: Any) -> None:
+        """Run ``func`` in a short-lived child with the submissions' uid."""
+        if self.child_uid is None:
+            func()
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _drop_privileges(self.child_uid)
+                func()
+            finally:
+                os._exit(0)
+        wait_status(pid)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point inside the sandbox: warm up, announce readiness, serve jobs."""
+    config = json.loads((argv or sys.argv[1:])[0])
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _non_dumpable()
+    loaded = _warm_up([str(m) for m in config.get("warm", [])])
+    worker = Worker(config)
+    _warm_shell(worker)
+    Path(config["scratch"]).mkdir(parents=True, exist_ok=True)
+    _drop_privileges(config.get("uid"))
+    _non_dumpable()
+    proto.write(json.dumps({"ready": True, "uid": os.getuid(), "pid": os.getpid(), "warm": loaded}) + "\n")
+    for line in sys.stdin:
+        job = json.loads(line)
+        proto.write(json.dumps(worker.run_job(job)) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Find submissions in nbgrader's ``submitted/`` tree and turn each into a sandbox job.
+
+>>> safe_student_id("ada_lovelace"), safe_student_id("../etc")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
+
+__all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources"]
+
+_STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
+
+
+def safe_student_id(name: str) -> bool:
+    return bool(_STUDENT.match(name)) and ".." not in name
+
+
+@dataclass
+class Sources:
+    """The instructor's notebooks and data files of an assignment."""
+
+    notebooks: dict[str, NotebookNode]
+    releases: dict[str, NotebookNode | None]
+    data_files: dict[str, bytes]
+
+
+@dataclass
+class Submission:
+    """One student's notebook, prepared (or the reason it cannot be)."""
+
+    student: str
+    notebook: str
+    folder: Path
+    prepared: Prepared | None = None
+    problem: str | None = None
+    flags: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def discover(submitted_root: Path, assignment: str, only: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """(student ids with a folder for ``assignment``, skipped folder names with unsafe ids)."""
+    students, unsafe = [], []
+    if not submitted_root.is_dir():
+        return [], []
+    for entry in sorted(submitted_root.iterdir()):
+        if not (entry / assignment).is_dir() or (only and entry.name not in only):
+            continue
+        (students if safe_student_id(entry.name) else unsafe).append(entry.name)
+    return students, unsafe
+
+
+def locate_notebook(folder: Path, notebook: str, expected: list[str]) -> tuple[Path | None, list[str], str | None]:
+    """The submitted file for ``notebook``: (path, flags, problem).
+
+    A single notebook with another name is accepted (flagged) when the assignment has
+    only one notebook; symlinks are never followed.
+    """
+    exact = folder / f"{notebook}.ipynb"
+    if exact.is_file() and not exact.is_symlink():
+        return exact, [], None
+    found = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink()
+                   and p.stem not in expected and ".ipynb_checkpoints" not in p.parts)
+    if len(expected) == 1 and len(found) == 1:
+        return found[0], [f"wrong file name {found[0].name!r} (expected {notebook}.ipynb); graded anyway"], None
+    names = ", ".join(p.name for p in sorted(folder.glob("*.ipynb"))) or "no .ipynb files"
+    return None, [], f"missing {notebook}.ipynb (found: {names}); ask the student to resubmit with that name"
+
+
+def job_files(folder: Path, sources: Sources, max_file: int, max_total: int) -> tuple[dict[str, bytes], list[str]]:
+    """Extra files the notebook may read: the student's small regular files, then the source's data."""
+    files: dict[str, bytes] = {}
+    flags: list[str] = []
+    total = 0
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            flags.append(f"symbolic link {rel!r} ignored")
+            continue
+        if not path.is_file() or path.suffix == ".ipynb" or rel == "timestamp.txt" or ".ipynb_checkpoints" in rel:
+            continue
+        size = path.stat().st_size
+        if size > max_file or total + size > max_total:
+            flags.append(f"extra file {rel!r} ({size} bytes) too large; not copied into the sandbox")
+            continue
+        files[rel] = path.read_bytes()
+        total += size
+    files.update(sources.data_files)
+    return files, flags
+
+
+def prepare(sub: Submission, sources: Sources, expected: list[str], max_file: int, max_total: int) -> Submission:
+    """Fill ``sub.prepared`` (restored notebook) or ``sub.problem``."""
+    path, flags, problem = locate_notebook(sub.folder, sub.notebook, expected)
+    sub.flags.extend(flags)
+    if path is None:
+        sub.problem = problem
+        return sub
+    try:
+        student_nb, read_flags = read_submission(path)
+    except BrokenSubmission as err:
+        sub.problem = err.reason
+        return sub
+    sub.flags.extend(read_flags)
+    sub.prepared = restore(sources.notebooks[sub.notebook], student_nb, sources.releases.get(sub.notebook))
+    sub.flags.extend(sub.prepared.flags)
+    sub.files, file_flags = job_files(sub.folder, sources, max_file, max_total)
+    sub.flags.extend(file_flags)
+    return sub
+
+
+def job_payload(key: str, sub: Submission, limits: dict[str, Any]) -> dict[str, Any]:
+    """What the sandbox receives: code cells (no solutions of the source), files, limits."""
+    assert sub.prepared is not None
+    cells = [{"index": i, "source": c.source} for i, c in enumerate(sub.prepared.notebook.cells)
+             if c.cell_type == "code"]
+    files = {rel: base64.b64encode(data).decode() for rel, data in sub.files.items()}
+    return {"job": key, "cells": cells, "files": files, "limits": limits}
+
+
+def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], ignore: list[str]) -> Sources:
+    """Read the source (and, if released, release) notebooks and the source's data files."""
+    from fnmatch import fnmatch
+
+    from coursekit.errors import GradingError
+
+    sources: dict[str, NotebookNode] = {}
+    releases: dict[str, NotebookNode | None] = {}
+    for name in notebooks:
+        path = source_dir / f"{name}.ipynb"
+        if not path.is_file():
+            raise GradingError(f"{path}: source notebook missing; the gradebook lists notebook {name!r}")
+        sources[name] = nbformat.read(path, as_version=4)
+        rel = release_dir / f"{name}.ipynb"
+        releases[name] = nbformat.read(rel, as_version=4) if rel.is_file() else None
+    data: dict[str, bytes] = {}
+    for path in sorted(source_dir.rglob("*")):
+        rel = path.relative_to(source_dir).as_posix()
+        if path.is_file() and path.suffix != ".ipynb" and not any(fnmatch(part, pat) for part in rel.split("/")
+                                                                for pat in ignore):
+            data[rel] = path.read_bytes()
+    return Sources(sources, releases, data)
+
+
+def source_imports(source_dir: Path) -> list[str]:
+    """Modules imported by the instructor's (trusted) non-answer code cells, for warming workers.
+
+    >>> import tempfile, json, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> cell = {"cell_type": "code", "source": "import math\\nfrom pandas import read_csv", "metadata": {}}
+    >>> _ = (d / "a.ipynb").write_text(json.dumps({"cells": [cell]}))
+    >>> source_imports(d)
+    ['math', 'pandas']
+    """
+    import ast
+    import json
+
+    found: list[str] = []
+    for path in sorted(source_dir.glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.get("cell_type") != "code" or meta.get("solution"):
+                continue
+            text = "".join(cell.get("source", ""))
+            try:
+                tree = ast.parse("\n".join(l for l in text.splitlines() if not l.lstrip().startswith(("%", "!"))))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found += [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.append(node.module)
+    return list(dict.fromkeys(found))

@@ -1,0 +1,95 @@
+"""Factories for grading tests: nbgrader cells and notebooks, released courses, submissions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ASSIGNMENT = "ps1"
+
+
+def _meta(gid: str, *, grade: bool, solution: bool, locked: bool, points: float | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": gid, "locked": locked, "schema_version": 3, "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def make_answer_cell(source: str, gid: str) -> NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata=_meta(gid, grade=False, solution=True, locked=False))
+
+
+def make_grade_cell(source: str, gid: str, points: float) -> NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata=_meta(gid, grade=True, solution=False, locked=True, points=points))
+
+
+def make_locked_cell(source: str, gid: str) -> NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata=_meta(gid, grade=False, solution=False, locked=True))
+
+
+def make_notebook(*cells: NotebookNode) -> NotebookNode:
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def release_course(dest: Path) -> Path:
+    """A copy of the real course with ``ps1`` released (gradebook, release/)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "assignments" / "nbgrader_config.py", dest)
+    shutil.copytree(REPO / "assignments" / "source" / ASSIGNMENT, dest / "source" / ASSIGNMENT)
+    for _ in range(3):
+        done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=dest,
+                              capture_output=True, text=True)
+        if (dest / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists():
+            return dest
+    raise RuntimeError(f"generate_assignment failed: {done.stderr[-2000:]}")
+
+
+def source_nb(course: Path) -> NotebookNode:
+    return nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+
+
+def release_nb(course: Path) -> NotebookNode:
+    return nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+
+
+def correct_answers(course: Path) -> dict[str, str]:
+    from coursekit.assignments.submissions import solution_answers
+
+    return solution_answers(source_nb(course))
+
+
+def points_per_answer(course: Path) -> dict[str, float]:
+    """answer-cell id -> points of its test cell."""
+    out = {}
+    for cell in source_nb(course).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            out[meta["grade_id"].replace("-test", "-answer")] = float(meta["points"])
+    return out
+
+
+def submit(course: Path, student: str, nb: NotebookNode | None = None, *, answers: dict[str, str] | None = None,
+           name: str | None = None, raw: bytes | None = None) -> Path:
+    """Write a submission (a filled release notebook, or raw bytes) into submitted/."""
+    from coursekit.assignments.submissions import fill
+
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
+    path = folder / (name or f"{ASSIGNMENT}.ipynb")
+    if raw is not None:
+        path.write_bytes(raw)
+        return path
+    if nb is None:
+        nb = fill(release_nb(course), answers or {})
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path

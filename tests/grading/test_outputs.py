@@ -1,0 +1,93 @@
+"""Feedback HTML, CSV exports and the class report, looked at in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from coursekit.grading import GradeConfig, grade_assignment
+
+from .factory import ASSIGNMENT, REPO, correct_answers, submit
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+WRONG = {"ps1-landmark-front-crest-answer": 'front_crest = "a"',
+         "ps1-flexors-limit-extension-answer": 'limiting_flexors = ["iliopsoas", "gluteus maximus"]'}
+
+
+@pytest.fixture(scope="module")
+def graded(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    course = tmp_path_factory.mktemp("outputs") / "course"
+    shutil.copytree(released, course)
+    answers = correct_answers(course)
+    for i in range(3):
+        submit(course, f"full{i}", answers=answers)
+        submit(course, f"wrong{i}", answers={**answers, **WRONG})
+        submit(course, f"blank{i}", answers={})
+    submit(course, "broken", raw=b'{"cells": [')
+    grade_assignment(GradeConfig(course=course, assignment=ASSIGNMENT, cell_timeout=5, progress=False))
+    return course
+
+
+def test_feedback_shows_messages_but_no_hidden_tests_or_keys(graded: Path):
+    page = (graded / "feedback/wrong0/ps1/ps1.html").read_text()
+    assert "ps1.landmark-front-crest</strong>: 0 / 1 points" in page
+    assert "ps1.hip-angle-lunge</strong>: 2 / 2 points" in page
+    assert "BEGIN HIDDEN TESTS" not in page and "grade(&quot;ps1" not in page and 'grade("ps1' not in page
+    blank = (graded / "feedback/blank0/ps1/ps1.html").read_text()
+    assert "BEGIN SOLUTION" not in blank and 'point("anjaneyasana-back", "shoulder")' not in blank
+    assert not (graded / "feedback/broken").exists()
+
+
+def test_grades_and_lms_csv_tell_failed_from_zero(graded: Path):
+    rows = {r["student"]: r for r in csv.DictReader(open(graded / "coursekit-grades/ps1/grades.csv"))}
+    assert (rows["full0"]["status"], rows["full0"]["score"]) == ("ok", "13")
+    assert (rows["blank0"]["status"], rows["blank0"]["score"]) == ("ok", "0")
+    assert (rows["broken"]["status"], rows["broken"]["score"]) == ("failed", "")
+    assert rows["wrong0"]["ps1.landmark-front-crest"] == "0"
+    lms = list(csv.reader(open(graded / "coursekit-grades/ps1/lms.csv")))
+    assert lms[0] == ["Student ID", "ps1 Score", "Max Points", "Grading Status", "Comment"]
+    assert ["broken", "", "13", "failed"] == next(r for r in lms if r[0] == "broken")[:4]
+
+
+def test_class_report_has_plots_with_alt_text_and_common_wrong_answers(graded: Path):
+    page = (graded / "coursekit-grades/ps1/report.html").read_text()
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,[^"]+"[^>]*alt="([^"]+)"', page)
+    assert len(images) == 2 and all(len(alt) > 40 for alt in images)
+    assert "http://" not in page and "https://" not in page
+    assert "&quot;a&quot;</td><td>3</td>" in page  # three students answered "a" to the ASIS question
+    assert "(left blank)</td><td>3</td>" in page
+    assert "failed to grade" in page and "broken" in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def test_screenshots_of_report_and_feedback(graded: Path):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {"grading-class-report.png": graded / "coursekit-grades/ps1/report.html",
+             "grading-feedback-wrong0.png": graded / "feedback/wrong0/ps1/ps1.html"}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for name, path in pages.items():
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(SHOTS / name), full_page=True)
+        broken_images = page.evaluate("0")
+        page.goto(pages["grading-class-report.png"].as_uri())
+        broken_images = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+        browser.close()
+    assert broken_images == 0
+    assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+    assert all((SHOTS / name).stat().st_size > 10_000 for name in pages)
