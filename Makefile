@@ -75,16 +75,18 @@ serve:  ## serve _build/html on 127.0.0.1 (PORT=8000)
 	@echo "coursekit: serving $(HTML_DIR) on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory $(HTML_DIR)
 
-chromium:  ## install Debian chromium for the browser tests (when root or sudo is available)
-	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+chromium:  ## install Debian chromium (browser tests) and bubblewrap (grading sandbox) when root or sudo is available
+	@missing=; [ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "coursekit: /usr/bin/chromium is missing and apt-get is unavailable; browser tests will be skipped."; exit 0; fi; \
+	  echo "coursekit: missing$$missing and apt-get is unavailable; browser tests are skipped and grading falls back to rlimits."; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; \
-	else echo "coursekit: /usr/bin/chromium is missing and we cannot install it (not root, no sudo); browser tests will be skipped."; exit 0; fi; \
-	echo "coursekit: installing Debian chromium for the browser tests"; \
-	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core \
-	  || echo "coursekit: apt-get could not install chromium; browser tests will be skipped."
+	else echo "coursekit: missing$$missing and we cannot install it (not root, no sudo)."; exit 0; fi; \
+	echo "coursekit: installing Debian packages:$$missing"; \
+	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing \
+	  || echo "coursekit: apt-get could not install$$missing."
 
 test: setup chromium  ## run the whole test suite
 	@mkdir -p test-artifacts
