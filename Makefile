@@ -21,7 +21,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LAB_PORT ?= 8888
 # pytest options; XDIST is dropped automatically when pytest-xdist is unavailable.
-XDIST ?= -n 2
+XDIST ?= -n 2 --dist loadgroup
 PYTEST_ARGS ?=
 BUILD_DIR := _build
 HTML_DIR := $(BUILD_DIR)/html

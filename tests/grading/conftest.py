@@ -19,3 +19,17 @@ def course(released: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "course"
     shutil.copytree(released, dest)
     return dest
+
+
+_HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Grading tests run one after another on one xdist worker (``--dist loadgroup``).
+
+    They check that no sandboxed worker process or cgroup is left over, which they can
+    only tell apart from a concurrently running grading test's by running alone.
+    """
+    for item in items:
+        if _HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("grading"))

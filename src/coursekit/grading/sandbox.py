@@ -131,6 +131,12 @@ class BwrapSandbox(Sandbox):
         else:
             argv += ["--unshare-user", "--disable-userns"]
         argv += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        # The private tmpfs come before the binds: a course checked out under /tmp must
+        # stay visible (a later tmpfs would hide the venv and the package below it).
+        size = str(self.tmp_mb * 1024 * 1024)
+        argv += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", size, "--tmpfs", SCRATCH]
         for name in ("bin", "lib", "lib64", "lib32", "sbin"):
             path = Path("/") / name
             if path.is_symlink():
@@ -146,11 +152,7 @@ class BwrapSandbox(Sandbox):
             argv += ["--ro-bind", cache, "/pycache", "--setenv", "PYTHONPYCACHEPREFIX", "/pycache"]
         for hidden in self.hide:
             argv += ["--perms", "0755", "--tmpfs", hidden]
-        size = str(self.tmp_mb * 1024 * 1024)
-        argv += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-                 "--perms", "1777", "--size", size, "--tmpfs", SCRATCH,
-                 "--chdir", SCRATCH]
+        argv += ["--chdir", SCRATCH]
         env = ["--clearenv"]
         for key, value in _env("/tmp").items():
             env += ["--setenv", key, value]
