@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import csv
 import re
 from pathlib import Path
@@ -69,25 +71,48 @@ def test_class_report_has_plots_with_alt_text_and_common_wrong_answers(graded: P
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def _in_own_thread(func):
+    """Run ``func`` in a fresh thread: Playwright's sync API refuses a thread whose
+    event loop another library (nbclient, IPython) left running."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as err:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = err
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
 def test_screenshots_of_report_and_feedback(graded: Path):
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     pages = {"grading-class-report.png": graded / "coursekit-grades/ps1/report.html",
              "grading-feedback-wrong0.png": graded / "feedback/wrong0/ps1/ps1.html"}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+
+    def shoot() -> tuple[int, list[str]]:
         requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        for name, path in pages.items():
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            page.screenshot(path=str(SHOTS / name), full_page=True)
-        broken_images = page.evaluate("0")
-        page.goto(pages["grading-class-report.png"].as_uri())
-        broken_images = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
-        browser.close()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            for name, path in pages.items():
+                page.goto(path.as_uri())
+                page.wait_for_load_state("load")
+                page.screenshot(path=str(SHOTS / name), full_page=True)
+            page.goto(pages["grading-class-report.png"].as_uri())
+            broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+            browser.close()
+        return broken, requests
+
+    broken_images, requests = _in_own_thread(shoot)
     assert broken_images == 0
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     assert all((SHOTS / name).stat().st_size > 10_000 for name in pages)
