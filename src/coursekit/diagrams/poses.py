@@ -169,11 +169,13 @@ def poses_figure(names: Sequence[str] | None = None, *, columns: int = 4) -> Fig
         p for p in anatomy.poses()["name"] if p in LAYOUTS]
     rows = -(-len(names) // columns)
     cols = min(columns, len(names))
-    top = _top(names)
-    fig = new_figure(3.0 * cols, 0.75 * (top + 0.95) * rows + 0.3)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for ax, name in zip(axes.flat, names):
-        _panel(ax, name, 3.4, top)
+    # Each row is as tall as its highest pose; the scale stays the same in every panel.
+    tops = [_top(names[r * cols:(r + 1) * cols]) for r in range(rows)]
+    heights = [top + 0.95 for top in tops]
+    fig = new_figure(3.0 * cols, 0.75 * sum(heights) + 0.3)
+    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw={"height_ratios": heights})
+    for index, (ax, name) in enumerate(zip(axes.flat, names)):
+        _panel(ax, name, 3.4, tops[index // cols])
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
     set_alt_text(fig, _alt(names))
