@@ -17,9 +17,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from coursekit.checks.export import MIME
+
 __all__ = ["OutputCaps", "CellRecorder", "make_shell", "capture_streams", "truncate_text", "ANSWER_MIME"]
 
-ANSWER_MIME = "application/vnd.coursekit.answer+json"
+ANSWER_MIME = MIME  # the mime coursekit.checks.grade displays in export mode
 
 
 @dataclass(frozen=True)
