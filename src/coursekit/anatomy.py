@@ -53,6 +53,7 @@ __all__ = [
     "pose",
     "poses",
     "position_dependent",
+    "read_rows",
 ]
 
 
@@ -177,7 +178,7 @@ def data_path(filename: str) -> Path:
     return Path(str(resources.files("coursekit").joinpath("data", filename)))
 
 
-class _Row:
+class Row:
     """One CSV row with typed accessors that raise :class:`DataError` naming the cell."""
 
     def __init__(self, path: Path, line: int, values: dict[str, str]) -> None:
@@ -230,7 +231,7 @@ class _Row:
         return frozenset(found)
 
 
-def _rows(path: Path, columns: Iterable[str]) -> list[_Row]:
+def read_rows(path: Path, columns: Iterable[str]) -> list[Row]:
     """Read ``path`` and check its header; rows are numbered by file line (header = 1)."""
     try:
         with open(path, newline="", encoding="utf-8") as handle:
@@ -242,8 +243,8 @@ def _rows(path: Path, columns: Iterable[str]) -> list[_Row]:
             rows = []
             for values in reader:
                 if None in values:
-                    raise DataError(path.name, "has more fields than the header", row=reader.line_num)
-                rows.append(_Row(path, reader.line_num, values))
+                    raise DataError(path.name, "has more fields than the header; quote a value that holds commas", row=reader.line_num)
+                rows.append(Row(path, reader.line_num, values))
             return rows
     except FileNotFoundError:
         raise DataError(str(path), "file not found") from None
@@ -260,7 +261,7 @@ _CONDITIONAL_COLUMNS = ("muscle", "joint", "action", "status", "condition", "not
 
 def _conditional(path: Path, known: set[str]) -> dict[str, list[ConditionalAction]]:
     found: dict[str, list[ConditionalAction]] = {}
-    for row in _rows(path, _CONDITIONAL_COLUMNS):
+    for row in read_rows(path, _CONDITIONAL_COLUMNS):
         name = row.text("muscle")
         if name not in known:
             raise row.error("muscle", f"unknown muscle {name!r}; it must be a name in muscles.csv")
@@ -281,7 +282,7 @@ def _conditional(path: Path, known: set[str]) -> dict[str, list[ConditionalActio
 def load_muscles(path: Path | str | None = None, conditional_path: Path | str | None = None) -> tuple[Muscle, ...]:
     """Read and validate the muscle files; a malformed row raises :class:`DataError`."""
     path = Path(path) if path else data_path("muscles.csv")
-    rows = _rows(path, _MUSCLE_COLUMNS)
+    rows = read_rows(path, _MUSCLE_COLUMNS)
     names: list[str] = []
     for row in rows:
         name = row.text("name")
@@ -467,7 +468,7 @@ def _landmarks() -> tuple[Landmark, ...]:
     cols = ("name", "abbreviation", "bone", "description", "attachments", "source")
     known = set(muscle_names())
     out = []
-    for row in _rows(path, cols):
+    for row in read_rows(path, cols):
         attachments = row.items("attachments")
         for item in attachments:
             if item not in known and item not in _NON_MUSCLE_ATTACHMENTS:
@@ -492,7 +493,7 @@ def load_poses(path: Path | str | None = None) -> tuple[Pose, ...]:
     """Read and validate the pose file (angles in degrees; hip flexion positive)."""
     path = Path(path) if path else data_path("poses.csv")
     out = []
-    for row in _rows(path, _POSE_COLUMNS):
+    for row in read_rows(path, _POSE_COLUMNS):
         low, mid, high = row.number("hip_angle_low"), row.number("hip_angle_deg"), row.number("hip_angle_high")
         if not low <= mid <= high:
             raise row.error("hip_angle_deg", f"must lie between hip_angle_low ({low}) and hip_angle_high ({high})")

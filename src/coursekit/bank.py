@@ -17,7 +17,6 @@ True
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import os
@@ -29,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from coursekit.errors import BankError, DataError, QuestionError
+from coursekit.errors import BankError, QuestionError
 
 __all__ = [
     "BankError", "Option", "Question", "bank_files", "by_objective", "load",
@@ -113,23 +112,15 @@ def objectives() -> dict[str, Objective]:
     >>> objectives()["pelvic-tilt.2"].chapter
     'pelvic-tilt'
     """
+    from coursekit.anatomy import read_rows
+
     path = Path(__file__).parent / "data" / "objectives.csv"
     found: dict[str, Objective] = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != ["id", "chapter", "text"]:
-            raise DataError(path.name, f"the header must be id,chapter,text, not {reader.fieldnames}", row=1)
-        for values in reader:
-            line = reader.line_num
-            if None in values:
-                raise DataError(path.name, "has more fields than the header; quote a text that holds commas", row=line)
-            for column in ("id", "chapter", "text"):
-                if not (values.get(column) or "").strip():
-                    raise DataError(path.name, "is empty", row=line, column=column)
-            oid = values["id"].strip()
-            if oid in found:
-                raise DataError(path.name, f"duplicate objective {oid!r}", row=line, column="id")
-            found[oid] = Objective(oid, values["chapter"].strip(), values["text"].strip())
+    for row in read_rows(path, ("id", "chapter", "text")):
+        oid = row.text("id")
+        if oid in found:
+            raise row.error("id", f"duplicate objective {oid!r}")
+        found[oid] = Objective(oid, row.text("chapter"), row.text("text"))
     return found
 
 
