@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,12 +62,26 @@ def wrap(argv: list[str], groups: list[Path]) -> list[str]:
     return ["/bin/sh", "-c", f'{moves} && exec "$@"', "sh", *argv]
 
 
-def remove(groups: list[Path], wait: float = 5.0) -> list[Path]:
-    """Remove the groups once their processes are gone; returns those still busy after ``wait`` s."""
+def _kill_members(group: Path) -> None:
+    """SIGKILL every process still in ``group`` (a sandbox may outlive its killed parent briefly)."""
+    try:
+        pids = (group / "cgroup.procs").read_text().split()
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, ValueError):
+            pass
+
+
+def remove(groups: list[Path], wait: float = 10.0) -> list[Path]:
+    """Kill what is left in the groups and remove them; returns those still busy after ``wait`` s."""
     deadline = time.monotonic() + wait
     left = list(groups)
     while left:
         for group in list(left):
+            _kill_members(group)
             try:
                 group.rmdir()
                 left.remove(group)
