@@ -36,8 +36,8 @@ from coursekit.lms.safezip import Entry, Limits, entries, open_zip, read_bytes
 
 __all__ = ["CanvasName", "parse_canvas_name", "collect_canvas"]
 
-_NAME = re.compile(r"^(?:(?P<sortable>\w*?)_)??(?P<late>late_)?(?P<uid>\d+)_(?P<fid>\d+)_(?P<original>.+)$")
-_ONLINE = re.compile(r"^(?:\w*?_)??(?:late_)?\d+_(?:text|link)\.html$")
+_NAME = re.compile(r"^(?:(?P<sortable>\w*?)_)??(?P<late>late_)?(?P<uid>\d+)_(?P<fid>\d+)_(?P<original>.+)$", re.I)
+_ONLINE = re.compile(r"^(?:\w*?_)??(?:late_)?\d+_(?:text|link)\.html$", re.I)
 _RESUBMITTED = re.compile(r"^(?P<stem>.+?)-(?P<n>\d+)(?P<ext>\.[^.]+)?$")
 _JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 

@@ -231,9 +231,14 @@ def _unchanged_outside(before: Worksheet, after: Worksheet) -> list[str]:
     editable = {before.index(before.columns.grade), before.index(before.columns.feedback)}
 
     def skeleton(sheet: Worksheet) -> str:
-        blanks = {(r, c): "" for r in range(1, len(sheet.table.rows)) for c in editable
-                  if c is not None and c < len(sheet.table.rows[r])}
-        return edit(sheet.table, blanks)
+        """The text with every editable cell (quotes included) cut out."""
+        text, parts, pos = sheet.table.text, [], 0
+        for r, row in enumerate(sheet.table.rows[1:], start=1):
+            for c, cell in enumerate(row):
+                if c in editable:
+                    parts += [text[pos:cell.start], "\x00"]
+                    pos = cell.end
+        return "".join(parts) + text[pos:]
 
     if before.header != after.header:
         return ["the header row changed"]
