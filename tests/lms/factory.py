@@ -40,3 +40,37 @@ def write_zip(path: Path, entries: list[tuple[str, bytes | str]]) -> Path:
         for name, data in entries:
             add(zf, name, data)
     return path
+
+
+HEADER = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade", "Grade can be changed",
+          "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+
+
+def moodle_worksheet(delimiter: str = ",", newline: str = "\r\n", bom: bool = False, encoding: str = "utf-8",
+               raw: dict[tuple[str, str], str] | None = None) -> bytes:
+    """A worksheet as Moodle writes it: PHP fputcsv quoting (fields with spaces quoted).
+
+    ``raw`` replaces cells (participant, column) with text written as is: what the file
+    must look like after coursekit filled it in.
+    """
+    rows = [
+        ["Participant 501", "Jane Doe", "jane1@example.edu", "Submitted for grading", "", "13.00", "Yes",
+         "Sunday, 1 March 2026, 11:58 AM", "-", ""],
+        ["Participant 502", "Jane Doe", "jane2@example.edu", "Submitted for grading", "4.00", "13.00", "Yes",
+         "Monday, 2 March 2026, 9:10 AM", "Monday, 2 March 2026, 10:00 AM", "old comment"],
+        ["Participant 503", "José Ñúñez", "jose@example.edu", "Submitted for grading", "", "13.00", "Yes",
+         "Sunday, 1 March 2026, 10:00 AM", "-", ""],
+        ["Participant 504", "Locked Larry", "larry@example.edu", "Submitted for grading", "", "13.00", "No",
+         "Sunday, 1 March 2026, 10:00 AM", "-", ""],
+        ["Participant 505", "No Submission", "none@example.edu", "No submission", "", "13.00", "Yes", "-", "-", ""],
+    ]
+
+    def field(value: str) -> str:
+        return f'"{value}"' if any(c in value for c in (" ", delimiter, '"')) else value
+
+    def line(row: list[str]) -> str:
+        pid = row[0].split()[-1]
+        return delimiter.join((raw or {}).get((pid, HEADER[i]), field(v)) for i, v in enumerate(row))
+
+    text = newline.join([delimiter.join(field(v) for v in HEADER), *map(line, rows)]) + newline
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)

@@ -2,6 +2,9 @@
 
 Public API (each a plain function over files; nothing here imports grading internals):
 
+- :func:`collect_lms`, :func:`lms_late_flags`, :func:`write_lms_exports`: the whole round
+  trip in three calls (what ``coursekit collect``, ``grade`` and the exports call).
+
 - :func:`collect_canvas` / :func:`collect_moodle` ``(submitted_root, assignment, zip, ...)
   -> CollectResult``: place an LMS download zip into nbgrader's ``submitted/`` folder,
   identity kept (Canvas user id, Moodle participant id), late flags and times recorded,
@@ -29,6 +32,7 @@ from coursekit.lms.moodle_worksheet import (MoodleColumns, Worksheet, fill_moodl
 from coursekit.lms.moodle_zip import collect_moodle, parse_moodle_name
 from coursekit.lms.results import MANIFEST, CollectResult, GradeFileResult, Placed, StudentGrade, Unplaced
 from coursekit.lms.safezip import Limits
+from coursekit.lms.workflow import collect_lms, detect_lms, lms_folder, lms_late_flags, write_lms_exports
 
 __all__ = [
     "AssignmentColumn", "CanvasRoster", "CollectResult", "GradeFileResult", "LatePenalty", "Limits", "MANIFEST",
@@ -36,5 +40,5 @@ __all__ = [
     "collect_canvas", "collect_moodle", "fill_moodle_worksheet", "late_penalty_preprocessor", "neutralise",
     "number_cell", "parse_canvas_name", "parse_moodle_name", "penalty_for", "read_canvas_roster",
     "read_moodle_worksheet", "seconds_late", "validate_canvas_import", "validate_moodle_worksheet",
-    "write_canvas_import",
+    "write_canvas_import", "collect_lms", "detect_lms", "lms_folder", "lms_late_flags", "write_lms_exports",
 ]

@@ -25,8 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coursekit.errors import DataError
-from coursekit.lms.canvas_roster import (IDENTITY_COLUMNS, NON_ASSIGNMENT_COLUMNS, CanvasRoster, read_canvas_csv,
-                                         title_and_id)
+from coursekit.lms.canvas_roster import IDENTITY_COLUMNS, NON_ASSIGNMENT_COLUMNS, CanvasRoster, read_canvas_csv
 from coursekit.lms.csvsafe import is_neutral, neutralise, number_cell
 from coursekit.lms.results import GradeFileResult, StudentGrade, write_report_csv
 
@@ -114,7 +113,6 @@ def validate_canvas_import(path: Path | str, *, roster: CanvasRoster | None = No
         problems.append("header: no assignment column")
     known = {c.header for c in roster.columns} if roster else None
     for name in assignments:
-        title, canvas_id = title_and_id(name)
         if not name.strip() or any(n in name for n in NON_ASSIGNMENT_COLUMNS) or name in IDENTITY_COLUMNS:
             problems.append(f"header: {name!r} is not an assignment column")
         elif known is not None and name not in known:
