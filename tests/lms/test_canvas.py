@@ -94,7 +94,7 @@ def test_round_trip_import_passes_the_validator_with_every_score_right(tmp_path,
     result = _collect(tmp_path, canvas_zip, roster_path)
     roster = read_canvas_roster(roster_path)
     fake = {"1001": StudentGrade(13.0), "1002": StudentGrade(11.5, late_penalty=2.0),
-            "1003": StudentGrade(None, reason="kernel died in cell 4"), "1004": StudentGrade(0.0)}
+            "1003": StudentGrade(None, reason="kernel died in cell 4"), "1004": StudentGrade(0.0, manual_pending=True)}
     assert sorted(fake) == result.students
     out = write_canvas_import(tmp_path / "grades" / "canvas-import.csv", "ps1", fake, roster=roster)
     assert validate_canvas_import(out.path, roster=roster) == []
@@ -109,6 +109,7 @@ def test_round_trip_import_passes_the_validator_with_every_score_right(tmp_path,
     assert report["1003"]["Status"] == "failed" and "kernel died in cell 4" in report["1003"]["Notes"]
     assert report["1005"]["Status"] == "no submission"
     assert report["1002"]["Notes"] == "late penalty 2"
+    assert report["1004"]["Notes"] == "manual grading pending" and report["1004"]["ps1 (5551)"] == "0"
     assert out.notes == ["failed to grade (empty cell, reason in the report): 1003"]
 
 
@@ -161,3 +162,15 @@ def test_semicolon_exports_are_read_like_canvas_reads_them(tmp_path):
     path.write_text("Student;ID;SIS User ID;SIS Login ID;Section;ps1 (7)\nDoe, J;12;;;A;\n")
     roster = read_canvas_roster(path)
     assert roster.students[0].name == "Doe, J" and roster.column_for("ps1").canvas_id == "7"
+
+
+def test_an_assignment_title_that_looks_like_a_formula_is_neutralised_and_still_matches_by_id(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('Student,ID,SIS User ID,SIS Login ID,Section,"=1+1 (77)"\n"Doe, J",12,,,A,\n')
+    roster = read_canvas_roster(path)
+    out = write_canvas_import(tmp_path / "i.csv", "=1+1", {"12": StudentGrade(2.0)}, roster=roster)
+    assert out.path.read_text().splitlines()[0].endswith(",'=1+1 (77)")
+    assert validate_canvas_import(out.path, roster=roster) == []
+    raw = tmp_path / "raw.csv"
+    raw.write_text("Student,ID,SIS User ID,SIS Login ID,Section,=1+1 (77)\n\"Doe, J\",12,,,A,2\n")
+    assert any("'=1+1 (77)' could be read as a formula" in p for p in validate_canvas_import(raw, roster=roster))

@@ -50,7 +50,7 @@ def write_canvas_import(path: Path | str, assignment: str, grades: Mapping[str, 
     rows, report_rows = [], []
     if roster is not None:
         header = roster.column_for(column or assignment)
-        heading = header.header
+        heading = neutralise(header.header)  # Canvas matches "<title> (<id>)" by the id, so a quote is harmless
         students = [(s.canvas_id, [s.name, s.canvas_id, s.sis_user_id, s.sis_login_id, s.section])
                     for s in roster.real_students]
         outside = sorted(set(grades) - {s.canvas_id for s in roster.students}, key=_id_order)
@@ -111,7 +111,8 @@ def validate_canvas_import(path: Path | str, *, roster: CanvasRoster | None = No
     assignments = header[5:]
     if not assignments:
         problems.append("header: no assignment column")
-    known = {c.header for c in roster.columns} if roster else None
+    known = {neutralise(c.header) for c in roster.columns} if roster else None
+    problems += [f"header: {h!r} could be read as a formula" for h in header if not is_neutral(h)]
     for name in assignments:
         if not name.strip() or any(n in name for n in NON_ASSIGNMENT_COLUMNS) or name in IDENTITY_COLUMNS:
             problems.append(f"header: {name!r} is not an assignment column")

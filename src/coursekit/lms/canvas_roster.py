@@ -1,7 +1,7 @@
 """A Canvas gradebook export (the roster): students, their ids and sections, assignment columns.
 
-Canvas's gradebook export ("Export Entire Gradebook",
-https://community.canvaslms.com/t5/Instructor-Guide/How-do-I-export-grades-in-the-Gradebook/ta-p/809)
+Canvas's gradebook export ("Export Entire Gradebook"; Canvas Instructor Guide, "How do I
+export grades in the Gradebook?")
 starts with the identity columns ``Student, ID, SIS User ID, SIS Login ID, Section``
 (the SIS columns are missing for some roles), may have custom columns and then one
 column per assignment named ``<title> (<assignment id>)``, then read-only totals

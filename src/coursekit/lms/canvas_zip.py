@@ -1,9 +1,8 @@
 """Canvas's "Download Submissions" zip into nbgrader's ``submitted/`` folder.
 
-Canvas names every file of the zip (https://community.canvaslms.com/t5/Instructor-Guide/
-How-do-I-download-all-student-submissions-for-an-assignment/ta-p/1004; the code is
-``app/models/content_zipper.rb`` in instructure/canvas-lms: ``get_filename``,
-``add_upload_submission``) as
+Canvas names every file of the zip (Canvas Instructor Guide, "How do I download all
+student submissions for an assignment?"; the code is ``app/models/content_zipper.rb`` in
+instructure/canvas-lms: ``get_filename``, ``sanitize_file_name``, ``add_upload_submission``) as
 
     <sortable name>[_late]_<user id>_<file id>_<original name>
 
