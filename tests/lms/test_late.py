@@ -174,3 +174,21 @@ def test_penalties_are_clamped_to_the_score_as_nbgrader_clamps_them(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.LateSubmissionPlugin.penalty_method = 'zero'\n")
     pre = late_penalty_preprocessor(tmp_path)
     assert penalty_for(pre, "bo", 7.5, 1.0) == 7.5 and penalty_for(pre, "bo", 0.0, 10.0) == 0.0
+
+
+def test_a_canvas_late_flag_without_a_time_still_gets_the_configured_penalty(stock, tmp_path):
+    from nbgrader.api import Gradebook
+
+    mine = tmp_path / "course"
+    shutil.copytree(stock["none"], mine)
+    _write_config(mine, "zero")
+    pre = late_penalty_preprocessor(mine)
+    with Gradebook(f"sqlite:///{mine / 'gradebook.db'}", "late-test") as gb:
+        sub = gb.find_submission("ps1", "ontime")
+        sub.timestamp = None  # Canvas's zip has no submission time
+        gb.db.commit()
+        [unflagged] = apply_late_penalties(gb, pre, "ps1", "ontime")
+        [flagged] = apply_late_penalties(gb, pre, "ps1", "ontime", lms_late=True)
+    assert unflagged.penalty is None and unflagged.time_known
+    assert (flagged.penalty, flagged.score, flagged.time_known) == (5.0, 5.0, False)
+    assert _gradebook_state(mine)["ontime"] == (5.0, 5.0, 0.0)

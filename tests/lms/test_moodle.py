@@ -141,3 +141,16 @@ def test_field_positions_survive_quotes_and_embedded_newlines():
     table = parse('a,"x\r\ny ""q""",c\r\n1,2,3', ",")
     assert [f.value for f in table.rows[0]] == ["a", 'x\r\ny "q"', "c"]
     assert [f.value for f in table.rows[1]] == ["1", "2", "3"]
+
+
+def test_the_utc_extended_timestamp_wins_over_the_local_dos_time(tmp_path):
+    import struct
+
+    path = tmp_path / "ut.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        info = zipfile.ZipInfo("Ann Lee_9_assignsubmission_file/ps1.ipynb", date_time=(2026, 3, 1, 23, 0, 0))
+        info.extra = struct.pack("<HHBi", 0x5455, 5, 1, int(datetime(2026, 3, 1, 21, 15).timestamp()
+                                                              - datetime(1970, 1, 1).timestamp()))
+        zf.writestr(info, notebook_bytes("ann"))
+    collect_moodle(tmp_path / "submitted", "ps1", path, timezone="Asia/Tokyo")
+    assert (tmp_path / "submitted/9/ps1/timestamp.txt").read_text() == "2026-03-01 21:15:00.000000 UTC\n"
