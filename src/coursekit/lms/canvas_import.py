@@ -117,7 +117,8 @@ def validate_canvas_import(path: Path | str, *, roster: CanvasRoster | None = No
         if not name.strip() or any(n in name for n in NON_ASSIGNMENT_COLUMNS) or name in IDENTITY_COLUMNS:
             problems.append(f"header: {name!r} is not an assignment column")
         elif known is not None and name not in known:
-            problems.append(f"header: {name!r} is not an assignment of the roster: Canvas would create a new assignment")
+            problems.append(f"header: {name!r} is not an assignment of the roster: "
+                            "Canvas would create a new assignment")
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if row and "Points Possible" in row[0]:

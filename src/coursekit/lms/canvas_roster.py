@@ -134,7 +134,7 @@ def read_canvas_roster(path: Path | str) -> CanvasRoster:
     where = {name: header.index(name) for name in (*IDENTITY_COLUMNS, *_OPTIONAL_IDENTITY) if name in header}
     section = where["Section"]
     roster = CanvasRoster(path)
-    for index, name in enumerate(header[section + 1:], start=section + 1):
+    for name in header[section + 1:]:
         if not name or any(name.startswith(n) or name.startswith("Unposted " + n) for n in NON_ASSIGNMENT_COLUMNS):
             continue
         title, canvas_id = title_and_id(name)

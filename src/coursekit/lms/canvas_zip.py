@@ -15,8 +15,9 @@ The Canvas *user id* is the student's identity: two students both named Jane Doe
 two students. The zip holds no submission times (Canvas writes the download time), so
 lateness is Canvas's own flag.
 
->>> parse_canvas_name("doejane_late_12345_67890_ps1-2.ipynb")
-CanvasName(sortable='doejane', late=True, user_id='12345', file_id='67890', original='ps1-2.ipynb', filename='ps1.ipynb', resubmission=2)
+>>> name = parse_canvas_name("doejane_late_12345_67890_ps1-2.ipynb")
+>>> name.sortable, name.late, name.user_id, name.file_id, name.filename, name.resubmission
+('doejane', True, '12345', '67890', 'ps1.ipynb', 2)
 >>> parse_canvas_name("notes.txt") is None
 True
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 from coursekit.lms.canvas_roster import CanvasRoster, RosterStudent
 from coursekit.lms.placement import place, valid_student_id
 from coursekit.lms.results import CollectResult, Placed, Unplaced
-from coursekit.lms.safezip import Entry, Limits, entries, open_zip, read_bytes
+from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, read_bytes
 
 __all__ = ["CanvasName", "parse_canvas_name", "collect_canvas"]
 
@@ -69,7 +70,7 @@ def parse_canvas_name(name: str) -> CanvasName | None:
 
 def collect_canvas(submitted_root: Path | str, assignment: str, zip_path: Path | str, *,
                    roster: CanvasRoster | None = None, expected: Collection[str] | None = None,
-                   limits: Limits = Limits()) -> CollectResult:
+                   limits: Limits = DEFAULT_LIMITS) -> CollectResult:
     """Place the newest upload of every file of every student; report everything else.
 
     ``submitted_root`` is the course's ``submitted/`` folder; a student's files go to
@@ -112,7 +113,8 @@ def collect_canvas(submitted_root: Path | str, assignment: str, zip_path: Path |
     return result
 
 
-def _judge(name: str, known: dict[str, RosterStudent] | None, wanted: dict[str, str] | None) -> tuple[str, CanvasName | None]:
+def _judge(name: str, known: dict[str, RosterStudent] | None,
+           wanted: dict[str, str] | None) -> tuple[str, CanvasName | None]:
     if name.startswith(_JUNK) or name.rsplit("/", 1)[-1] in _JUNK:
         return "operating-system metadata, not a submission", None
     if "/" in name:
@@ -131,7 +133,8 @@ def _judge(name: str, known: dict[str, RosterStudent] | None, wanted: dict[str, 
         if student.is_test_student:
             return "Canvas's Test Student", None
     if wanted is not None and parsed.filename.casefold() not in wanted:
-        return f"{parsed.filename!r} is not a file of this assignment (expected {', '.join(sorted(wanted.values()))})", None
+        expected = ", ".join(sorted(wanted.values()))
+        return f"{parsed.filename!r} is not a file of this assignment (expected {expected})", None
     return "", parsed
 
 

@@ -206,7 +206,7 @@ def validate_moodle_worksheet(path: Path | str, *, original: Path | str | None =
     except DataError as err:
         return [str(err)]
     problems = []
-    for pid, r in sheet.rows().items():
+    for r in sheet.rows().values():
         grade = sheet.cell(r, columns.grade).strip()
         value = _number(grade) if grade else None
         if grade and value is None:
@@ -233,7 +233,7 @@ def _unchanged_outside(before: Worksheet, after: Worksheet) -> list[str]:
     def skeleton(sheet: Worksheet) -> str:
         """The text with every editable cell (quotes included) cut out."""
         text, parts, pos = sheet.table.text, [], 0
-        for r, row in enumerate(sheet.table.rows[1:], start=1):
+        for row in sheet.table.rows[1:]:
             for c, cell in enumerate(row):
                 if c in editable:
                     parts += [text[pos:cell.start], "\x00"]

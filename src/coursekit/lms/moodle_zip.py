@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from coursekit.lms.moodle_worksheet import Worksheet
 from coursekit.lms.placement import place, valid_student_id
 from coursekit.lms.results import CollectResult, Placed, Unplaced
-from coursekit.lms.safezip import Entry, Limits, entries, open_zip, read_bytes
+from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, read_bytes
 
 __all__ = ["MoodleName", "parse_moodle_name", "collect_moodle"]
 
@@ -62,7 +62,7 @@ def parse_moodle_name(name: str) -> MoodleName | None:
 
 def collect_moodle(submitted_root: Path | str, assignment: str, zip_path: Path | str, *,
                    worksheet: Worksheet | None = None, expected: Collection[str] | None = None,
-                   timezone: str = "UTC", limits: Limits = Limits()) -> CollectResult:
+                   timezone: str = "UTC", limits: Limits = DEFAULT_LIMITS) -> CollectResult:
     """Place every submitted file of every participant; report everything else.
 
     Files go to ``<submitted_root>/<participant id>/<assignment>/<path>`` with the upload

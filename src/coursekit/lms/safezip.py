@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from coursekit.errors import GradingError
 
-__all__ = ["Limits", "Entry", "entries", "read_bytes", "inside", "open_zip"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "Entry", "entries", "read_bytes", "inside", "open_zip"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ class Entry:
         return datetime(*self.info.date_time)
 
 
+#: The limits used when a caller gives none.
+DEFAULT_LIMITS = Limits()
+
+
 def open_zip(path: Path | str) -> zipfile.ZipFile:
     """Open ``path`` as a zip, or raise an error that names the file and says what to do."""
     try:
@@ -63,7 +67,7 @@ def open_zip(path: Path | str) -> zipfile.ZipFile:
         raise GradingError(f"{path}: not a readable zip file ({err}); download the submissions again") from err
 
 
-def entries(archive: zipfile.ZipFile, limits: Limits = Limits()) -> Iterator[Entry]:
+def entries(archive: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry]:
     """Every entry of ``archive`` with the reason it is refused, if it is."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
@@ -79,7 +83,7 @@ def entries(archive: zipfile.ZipFile, limits: Limits = Limits()) -> Iterator[Ent
         yield Entry(info, problem)
 
 
-def read_bytes(archive: zipfile.ZipFile, entry: Entry, limits: Limits = Limits()) -> bytes:
+def read_bytes(archive: zipfile.ZipFile, entry: Entry, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The entry's bytes, never more than the limit whatever its header says."""
     with archive.open(entry.info) as src:
         data = src.read(limits.max_entry_bytes + 1)

@@ -23,7 +23,7 @@ from coursekit.lms.canvas_zip import collect_canvas, parse_canvas_name
 from coursekit.lms.moodle_worksheet import fill_moodle_worksheet, read_moodle_worksheet
 from coursekit.lms.moodle_zip import collect_moodle, parse_moodle_name
 from coursekit.lms.results import MANIFEST, CollectResult, GradeFileResult, StudentGrade
-from coursekit.lms.safezip import Limits, open_zip
+from coursekit.lms.safezip import DEFAULT_LIMITS, Limits, open_zip
 
 __all__ = ["detect_lms", "collect_lms", "lms_folder", "lms_late_flags", "write_lms_exports", "CANVAS_IMPORT",
            "MOODLE_UPLOAD"]
@@ -54,7 +54,7 @@ def detect_lms(zip_path: Path | str) -> str:
 def collect_lms(course_root: Path | str, assignment: str, zip_path: Path | str, *,
                 roster: Path | str | None = None, worksheet: Path | str | None = None,
                 expected: Collection[str] | None = None, submitted: str = "submitted", timezone: str = "UTC",
-                limits: Limits = Limits()) -> CollectResult:
+                limits: Limits = DEFAULT_LIMITS) -> CollectResult:
     """Collect ``zip_path`` into ``<course>/<submitted>/``; remember what the exports will need."""
     course_root = Path(course_root)
     kind = detect_lms(zip_path)
