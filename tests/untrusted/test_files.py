@@ -67,15 +67,20 @@ def test_the_walk_never_enters_a_linked_folder_and_names_every_refusal(tmp_path:
 
 
 def test_folders_nested_a_thousand_deep_are_refused_without_recursion(tmp_path: Path) -> None:
-    deep = tmp_path
+    chain = [tmp_path / "nest"]
     for _ in range(1200):
-        deep = deep / "d"
-        deep.mkdir()
-    (deep / "x.txt").write_text("deep")
+        chain.append(chain[-1] / "d")
+    os.makedirs(chain[-1])
+    (chain[-1] / "x.txt").write_text("deep")
     (tmp_path / "ok.txt").write_text("ok")
-    files, refused = walk_regular(tmp_path, max_depth=8)
-    assert [p.name for p in files] == ["ok.txt"]
-    assert len(refused) == 1 and "deeper than 8 levels" in refused[0].reason
+    try:
+        files, refused = walk_regular(tmp_path, max_depth=8)
+        assert [p.name for p in files] == ["ok.txt"]
+        assert len(refused) == 1 and "deeper than 8 levels" in refused[0].reason
+    finally:  # shutil.rmtree (and so pytest's clean-up of old tmp folders) recurses: unwind it here
+        (chain[-1] / "x.txt").unlink()
+        for folder in reversed(chain):
+            folder.rmdir()
 
 
 def test_the_walk_stops_after_the_entry_limit_and_says_so(tmp_path: Path) -> None:
