@@ -27,6 +27,7 @@ __all__ = [
     "SourceValidationError",
     "NbgraderStepError",
     "ModelInputError",
+    "UntrustedFileError",
 ]
 
 
@@ -136,3 +137,11 @@ class ModelInputError(CourseKitError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(f"{name} = {value!r}: {problem}")
+
+
+class UntrustedFileError(GradingError):
+    """A file in a submission was refused (a link, a pipe, a device, too large...); names it."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
