@@ -40,6 +40,7 @@ __all__ = [
     "Ligament",
     "Palpation",
     "TestKind",
+    "ThomasReading",
     "clinical_test",
     "clinical_tests",
     "couple",
@@ -52,6 +53,7 @@ __all__ = [
     "load_palpation",
     "palpation",
     "tests_table",
+    "thomas_reading",
 ]
 
 
@@ -286,3 +288,48 @@ def tests_table(columns: tuple[str, ...] = ("name", "procedure", "positive", "me
     """The clinical tests as a DataFrame indexed by id, with the chosen text columns."""
     rows = [{"id": t.id, **{c: getattr(t, c) for c in columns}} for t in clinical_tests()]
     return pd.DataFrame(rows).set_index("id")
+
+
+# --------------------------------------------------------------------------- reading a Thomas test
+
+
+@dataclass(frozen=True)
+class ThomasReading:
+    """Angles read from a side photograph of the modified Thomas test.
+
+    ``thigh_deg``: angle of the thigh line (greater trochanter to lateral femoral
+    epicondyle) against the table line, **positive above the table** (the hip has not
+    reached 0°) and negative below it. It is a thigh-to-table angle, an *apparent* hip
+    angle: it equals the hip angle only while the other knee holds the pelvis still.
+    ``knee_deg``: knee flexion, 0° with the leg straight.
+    """
+
+    thigh_deg: float
+    knee_deg: float
+
+
+def _angle(v: tuple[float, float]) -> float:
+    import math
+
+    return math.degrees(math.atan2(v[1], v[0]))
+
+
+def thomas_reading(
+    table_head: tuple[float, float], table_end: tuple[float, float], trochanter: tuple[float, float],
+    knee: tuple[float, float], ankle: tuple[float, float],
+) -> ThomasReading:
+    """Thigh-to-table angle and knee flexion from landmarks of a side photograph.
+
+    The person lies with the head towards ``table_head``; the tested leg hangs over
+    ``table_end``. Any unit of length works; the photograph may be tilted, since the
+    thigh is measured against the table line, not the image's horizontal.
+
+    >>> r = thomas_reading((-80, 0), (0, 0), (0, 10), (40, 10), (40, -30))
+    >>> round(r.thigh_deg, 1), round(r.knee_deg, 1)
+    (0.0, 90.0)
+    """
+    table = _angle((table_end[0] - table_head[0], table_end[1] - table_head[1]))
+    thigh = _angle((knee[0] - trochanter[0], knee[1] - trochanter[1]))
+    shank = _angle((ankle[0] - knee[0], ankle[1] - knee[1]))
+    wrap = lambda a: (a + 180.0) % 360.0 - 180.0  # noqa: E731
+    return ThomasReading(thigh_deg=wrap(thigh - table), knee_deg=wrap(thigh - shank))
