@@ -288,3 +288,24 @@ def test_references_list_the_clinical_sources(built_book):
     for author in ("Hewitt", "Martin", "Harvey", "Vigotsky", "Peeler", "Gajdosik", "Bruno", "Kilby", "Hoppenfeld",
                    "Kendall"):
         assert author in text, author
+
+
+def test_the_nerve_groups_stated_on_the_innervation_page_are_those_of_the_data():
+    def main(nerve: str) -> set[str]:
+        return {m for m in anatomy.muscle_names() if nerves_of(m).get(nerve) == "main"}
+
+    text = " ".join((BOOK / "innervation.md").read_text(encoding="utf-8").split())
+    assert main("femoral nerve") == {"iliopsoas", "iliacus", "rectus femoris", "sartorius", "pectineus"}
+    assert "iliacus, rectus femoris, sartorius and, usually, pectineus" in text
+    assert main("obturator nerve") == {"adductor longus", "adductor brevis", "adductor magnus (adductor part)",
+                                       "gracilis", "obturator externus"}
+    assert "the adductors, gracilis and obturator externus" in text
+    assert main("superior gluteal nerve") == {"gluteus medius", "gluteus minimus", "tensor fasciae latae"}
+    assert main("inferior gluteal nerve") == {"gluteus maximus"}
+    assert main("sciatic nerve, common fibular division") == {"biceps femoris (short head)"}
+    assert main("sacral plexus branches") == set(anatomy.group("deep external rotators")) - {"obturator externus"}
+    # the root levels quoted in the text are those of the data
+    assert "(L2-L4)" in anatomy.muscle("iliacus").innervation and "**femoral nerve** (L2–L4)" in text
+    assert "(L4, L5, S1)" in anatomy.muscle("gluteus medius").innervation and "(L4–S1)" in text
+    assert "(L5, S1, S2)" in anatomy.muscle("gluteus maximus").innervation and "(L5–S2)" in text
+    assert "(L2-L4)" in anatomy.muscle("adductor longus").innervation and "**obturator nerve** (L2–L4)" in text

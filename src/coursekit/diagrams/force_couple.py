@@ -94,7 +94,7 @@ def _panel(ax: Axes, tilt: str) -> None:
         ax.plot(*base, "o", color=colour, ms=5, zorder=5)
         x_text = base[0] + (2.2 if group.side == "front" else -2.2)
         ax.text(x_text, base[1] + dy * 0.5, _label(group), ha="left" if group.side == "front" else "right",
-                va="center", fontsize=7.5, color=colour, linespacing=1.25)
+                va="center", fontsize=9, color=colour, linespacing=1.25)
     # the turn about the hip axis
     a0, a1 = (100, 200) if turn > 0 else (200, 100)  # counter-clockwise = top backwards (facing right)
     t = np.radians(np.linspace(a0, a1, 30))
@@ -103,7 +103,7 @@ def _panel(ax: Axes, tilt: str) -> None:
                                  mutation_scale=14, color=PALETTE["green"], lw=1.8))
     ax.plot(15.5 * np.cos(t), 15.5 * np.sin(t), color=PALETTE["green"], lw=1.8)
     words = "posterior tilt: top of the pelvis backwards" if turn > 0 else "anterior tilt: top of the pelvis forwards"
-    ax.set_title(words, fontsize=10)
+    ax.set_title(words, fontsize=11)
     ax.text(0, -3.6, "hip axis", ha="center", fontsize=7)
     ax.text(30.0, -25.0, "front →", fontsize=8, ha="right", color=PALETTE["black"])
     ax.set_xlim(-36, 34)
@@ -113,9 +113,9 @@ def _panel(ax: Axes, tilt: str) -> None:
 
 
 def force_couple_figure() -> Figure:
-    """Two side views: the posterior-tilt couple and the anterior-tilt couple, from the data."""
-    fig = new_figure(11.0, 5.6)
-    axes = fig.subplots(1, 2)
+    """Two side views, one above the other: the posterior-tilt couple and the anterior-tilt couple, from the data."""
+    fig = new_figure(7.2, 9.8)
+    axes = fig.subplots(2, 1)
     for ax, tilt in zip(axes, ("posterior_tilt", "anterior_tilt")):
         _panel(ax, tilt)
     parts = []
@@ -126,6 +126,6 @@ def force_couple_figure() -> Figure:
             f"{front.pull} while the {back.group} ({', '.join(back.muscles)}) pull the back of the pelvis {back.pull}"
         )
     set_alt_text(fig, "Two side views of a pelvis facing right, pivoting on a fixed femur at the hip axis, with "
-                      "arrows for the muscle pulls. Left, " + parts[0] + "; both turn the top of the pelvis backwards. "
-                      "Right, " + parts[1] + "; both turn the top of the pelvis forwards.")
+                      "arrows for the muscle pulls. Top, " + parts[0] + "; both turn the top of the pelvis backwards. "
+                      "Bottom, " + parts[1] + "; both turn the top of the pelvis forwards.")
     return fig
