@@ -65,10 +65,10 @@ def _panel(ax: Axes, title: str, thigh_deg: float, knee_deg: float) -> None:
         ax.plot(*p, "o", color=PALETTE["black"], ms=4, zorder=4)
     _arc(ax, hip, 0.0, thigh_deg, 16.0, PALETTE["vermillion"])
     _arc(ax, knee, thigh_deg, thigh_deg - knee_deg, 9.0, PALETTE["green"])
-    ax.text(-72.0, -30.0, f"thigh: {thigh_words(thigh_deg)}", fontsize=8.5, color=PALETTE["vermillion"])
-    ax.text(-72.0, -37.0, f"knee: flexed {knee_deg:.0f}°", fontsize=8.5, color=PALETTE["green"])
+    ax.text(-72.0, -30.0, f"thigh: {thigh_words(thigh_deg)}", fontsize=10, color=PALETTE["vermillion"])
+    ax.text(-72.0, -37.0, f"knee: flexed {knee_deg:.0f}°", fontsize=10, color=PALETTE["green"])
     ax.text(-72.0, -22.0, "table", fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=11)
     ax.set_xlim(-80, 88)
     ax.set_ylim(-50, 42)
     ax.set_aspect("equal")
@@ -76,9 +76,9 @@ def _panel(ax: Axes, title: str, thigh_deg: float, knee_deg: float) -> None:
 
 
 def thomas_figure(readings: Sequence[tuple[str, float, float]]) -> Figure:
-    """One side view per ``(title, thigh_deg, knee_deg)`` reading of the modified Thomas test."""
-    fig = new_figure(4.6 * len(readings), 3.4)
-    axes = fig.subplots(1, len(readings), squeeze=False)[0]
+    """One side view per ``(title, thigh_deg, knee_deg)`` reading of the modified Thomas test, stacked."""
+    fig = new_figure(7.2, 3.2 * len(readings))
+    axes = fig.subplots(len(readings), 1, squeeze=False)[:, 0]
     for ax, (title, thigh, knee) in zip(axes, readings):
         _panel(ax, title, thigh, knee)
     parts = "; ".join(f"{title}: thigh {thigh_words(thigh)}, knee flexed {knee:.0f}°" for title, thigh, knee in readings)
