@@ -144,6 +144,24 @@ SCENARIOS: dict[str, list[Scenario]] = {
             expected=4.0,
         ),
     ],
+    "ps4": [
+        Scenario("alice", "solution", expected=26.0),
+        Scenario("bob", "blank", expected=0.0),
+        Scenario(
+            "carol",
+            "solution",
+            {
+                "ps4-thomas-thigh-answer": "thigh_angle = -9.98  # wrong sign: half of 2 points",
+                "ps4-posterior-couple-answer": (
+                    "back_couple = ['gluteus maximus', 'biceps femoris (long head)', 'semitendinosus',"
+                    " 'semimembranosus', 'iliopsoas']  # 4 right, 1 wrong of 5: 0.6 of 2 points"
+                ),
+                "ps4-limit-knee-answer": "possible_limits = ['a']  # 1 of 2 right options",
+                "ps4-photo-asis-answer": "asis_point = 'a'  # the trochanter",
+            },
+            expected=26 - 1.0 - 0.8 - 1.0 - 1.0,
+        ),
+    ],
 }
 
 #: The manual score an instructor gives to alice's ps3 free text in the export test.

@@ -218,7 +218,7 @@ class SelfCheckDirective(SphinxDirective):
 
 
 #: The book's bibliography (cited with {cite}), unless _config.yml names other files.
-BIBFILES = ["book/references.bib"]
+BIBFILES = ["book/references.bib", "book/references-clinical.bib"]
 
 
 def _configure(app: Sphinx, config: Config) -> None:
