@@ -75,7 +75,7 @@ def _draw_position(ax: Axes, angle: float, trunk_deg: float, title: str | None) 
     ax.set_aspect("equal")
     xs = [p[0] for p in body.points()]
     centre = (min(xs) + max(xs)) / 2
-    ax.set_xlim(centre - 1.4, centre + 1.4)
+    ax.set_xlim(centre - 1.65, centre + 1.65)
     ax.set_ylim(-0.15, _TOP)
     ax.axis("off")
     if title:
@@ -84,10 +84,10 @@ def _draw_position(ax: Axes, angle: float, trunk_deg: float, title: str | None) 
 
 def hip_angle_figure(angle: float, *, trunk_deg: float = 90.0, title: str | None = None) -> Figure:
     """One stick body whose hip is at ``angle`` degrees (+ flexion, - extension)."""
-    fig = new_figure(3.2, 4.2)
+    fig = new_figure(3.4, 4.2)
     _draw_position(fig.add_subplot(), angle, trunk_deg, title)
     settle_labels(fig)
-    set_alt_text(fig, f"Side view of a stick figure facing right with the hip at "
+    set_alt_text(fig, f"Side view of an articulated figure in adult proportions, facing right, with the hip at "
                       f"{describe_angle(angle)}; a dashed line continues the trunk downwards "
                       "and an arc marks the angle between it and the thigh.")
     return fig
@@ -97,13 +97,13 @@ def hip_positions_figure(
     positions: Sequence[tuple[str, float, float]] = DEFAULT_POSITIONS,
 ) -> Figure:
     """Panels of stick bodies, one per (title, hip angle, trunk direction)."""
-    fig = new_figure(2.6 * len(positions), 4.0)
+    fig = new_figure(2.9 * len(positions), 4.0)
     axes = fig.subplots(1, len(positions))
     for ax, (title, angle, trunk) in zip(list(getattr(axes, "flat", [axes])), positions):
         _draw_position(ax, angle, trunk, title)
     settle_labels(fig)
     parts = "; ".join(f"{t}: {describe_angle(a)}" for t, a, _ in positions)
-    set_alt_text(fig, f"Side views of {len(positions)} stick figures facing right, each with "
+    set_alt_text(fig, f"Side views of {len(positions)} articulated figures in adult proportions, facing right, each with "
                       f"the hip angle marked by an arc from the line of the trunk. {parts}.")
     return fig
 

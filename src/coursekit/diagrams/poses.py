@@ -1,4 +1,4 @@
-"""Stick figures of the course's yoga poses, each with its hip angle from ``poses.csv``.
+"""Articulated side-view figures of the course's yoga poses, each with its hip angle from ``poses.csv``.
 
 The hip and knee angles come from the pose data (flexion positive, extension negative);
 :data:`LAYOUTS` only says how the body sits in space (which way the thigh points, how
@@ -236,7 +236,9 @@ def _alt(names: Sequence[str]) -> str:
     parts = []
     for name in names:
         pose = anatomy.pose(name)
-        parts.append(f"{pose.name} ({pose.english_name}): hip {describe_angle(pose.hip_angle_deg)}")
-    return ("Stick figures of yoga poses seen from the side, each with an arc marking the hip "
-            "angle between the thigh and the lowest part of the trunk. " + "; ".join(parts) + ".")
-
+        parts.append(f"{pose.name} ({pose.english_name}): hip {describe_angle(pose.hip_angle_deg)}, knee "
+                     f"{'straight' if abs(pose.knee_flexion_deg) < 0.5 else f'{pose.knee_flexion_deg:g}° flexed'}")
+    return ("Side views of yoga poses drawn as articulated figures in adult body proportions, with the joints "
+            "as circles and the hip as a larger filled circle; at each hip an arc marks the angle between the "
+            "thigh and the lowest part of the trunk, with the angle written beside it. "
+            + "; ".join(parts) + ".")

@@ -345,13 +345,29 @@ class RotationView:
     def alt_text(self) -> str:
         r = self.result
         assert r is not None
-        active = [actors()[k].label for k, v in r.extension.items() if v != 0] or ["no muscle"]
-        knee = {"forward": "the knee points forward", "out": "the thigh turns out and the knee swings out",
-                "in": "the thigh turns in and the knee swings in"}[r.knee_direction]
-        return (f"Right hip seen from above with {', '.join(active)} active at {r.hip_flexion_deg:.0f}° of hip "
-                f"flexion: {knee}, and {r.inner_edge_share:.0%} of the weight is on the inner edge of the foot. "
-                f"Bar charts: net extension moment {r.net_extension:.0f} N·m, net rotation moment "
-                f"{r.net_rotation:+.0f} N·m (positive = external).")
+        table = actors()
+        active = [k for k, v in r.extension.items() if v != 0 or r.rotation.get(k, 0) != 0]
+        pulls = "; ".join(
+            f"{table[k].label} {'behind' if moment_arm(k, 'extension_arm', r.hip_flexion_deg) >= 0 else 'in front of'}"
+            f" the axis, {abs(moment_arm(k, 'rotation_arm', r.hip_flexion_deg)):.1f} cm to its "
+            f"{_side(k, r.hip_flexion_deg)}" for k in active) or "no muscle active"
+        knee = {"forward": "the knee points straight ahead",
+                "out": f"the femur turns out about its long axis and the knee points {abs(r.thigh_rotation_deg):.0f}° "
+                       "lateral of straight ahead",
+                "in": f"the femur turns in about its long axis and the knee points {abs(r.thigh_rotation_deg):.0f}° "
+                      "medial of straight ahead"}[r.knee_direction]
+        return (f"Right hip seen from above, femur end-on: its long axis is a dot in the femoral head, which sits "
+                f"in the acetabulum, with the neck and greater trochanter and, dashed, the knee below. Hip at "
+                f"{r.hip_flexion_deg:.0f}° of flexion. Lines of pull: {pulls}. {knee[0].upper() + knee[1:]}, and "
+                f"{r.inner_edge_share:.0%} of the weight is on the inner edge of the foot. Bar charts: net extension "
+                f"moment {r.net_extension:.0f} N·m, net rotation moment {r.net_rotation:+.0f} N·m (positive = "
+                f"external, the thigh turns out).")
+
+
+def _side(actor_id: str, hip_flexion_deg: float) -> str:
+    """'lateral' or 'medial': which side of the axis the actor's line of pull runs."""
+    (x, _), _ = pull_line(actor_id, hip_flexion_deg, 1.0)
+    return "lateral side" if x > 0 else ("medial side" if x < 0 else "axis (through it)")
 
 
 def rotation_figure(activations: Mapping[str, float], hip_flexion_deg: float = 0.0) -> Figure:
