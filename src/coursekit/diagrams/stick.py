@@ -1,4 +1,9 @@
-"""Side-view stick bodies: the geometry shared by the hip-angle and pose figures.
+"""Side-view articulated bodies: the geometry shared by the hip-angle and pose figures.
+
+Segment lengths are published fractions of body height (Winter 2009, after Drillis &
+Contini 1966; ``data/segment_lengths.csv``), expressed in trunk lengths (hip to
+shoulder = 1). Joints are drawn as circles; angle labels are moved clear of every body
+line and joint with the renderer's extents (:func:`settle_labels`).
 
 Every body is drawn with the same handedness: its front faces the direction you get by
 turning the trunk vector (hip to shoulder) a quarter turn clockwise. With that rule a hip
@@ -477,7 +482,7 @@ def settle_labels(fig) -> None:  # noqa: ANN001 - a matplotlib Figure
     """Move each angle label of ``fig`` to the first candidate spot clear of the body lines.
 
     Uses the renderer's extents after the final layout; a spot counts when the label box,
-    grown by 2 px, touches no body line and stays inside the axes.
+    grown by 5 px, touches no body line or joint and stays inside the axes.
     """
     pending = [item for ax in fig.axes for item in getattr(ax, _PENDING, [])]
     if not pending:
@@ -495,7 +500,7 @@ def settle_labels(fig) -> None:  # noqa: ANN001 - a matplotlib Figure
             text.update_bbox_position_size(renderer)
             box = text.get_bbox_patch().get_window_extent(renderer)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            hit = _box_hits_lines(box, parts, 3.0)
+            hit = _box_hits_lines(box, parts, 5.0)
             cost = 10 * hit + (0 if inside else 1000) + 5 * _crossings(ax, tip, spot, box, lines)
             if cost < best_cost:
                 best, best_cost = spot, cost + order * 1e-3
