@@ -218,3 +218,15 @@ def test_pelvis_view_updated_in_place_always_measures_back_to_its_angles(tilt, h
     assert pelvic_tilt(_VIEW.landmark("ASIS"), _VIEW.landmark("PSIS")) == pytest.approx(tilt, abs=1e-6)
     x, y = _VIEW.pelvis_line.get_data()
     assert hip_flexion((x[0], y[0]), (0, 0), _VIEW.landmark("knee")) == pytest.approx(hip, abs=1e-6)
+
+
+def test_rotation_view_says_which_way_it_looks_and_drops_the_pelvis_cut_when_the_hip_is_flexed():
+    view = RotationView(result=balance({"gluteus_maximus": 1.0}, 0.0))
+    assert "seen from above" in view.view_text.get_text() and view.front_text.get_text() == "anterior"
+    assert all(part.get_visible() for part in view.pelvis_parts)
+    count = _artists(view.fig)
+    view.update(balance({"gluteus_maximus": 1.0}, 90.0))
+    assert _artists(view.fig) == count
+    assert "seen along the thigh" in view.view_text.get_text() and view.front_text.get_text() == "front of thigh"
+    assert not any(part.get_visible() for part in view.pelvis_parts)
+    assert "seen along the thigh with the hip flexed 90°" in alt_text(view.fig)

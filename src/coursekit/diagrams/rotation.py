@@ -64,11 +64,12 @@ _CUP = [(1.4 + 0.0, 2.9), (-1.0, 3.3), (-2.9, 1.8), (-3.4, 0.0), (-2.9, -1.8), (
 _PUBIS = [(-1.2, 3.0), (-8.4, 5.2), (-8.5, 4.0), (-2.8, 1.5)]
 _ISCHIUM = [(-2.4, -1.9), (-5.4, -5.6), (-4.4, -6.4), (-1.4, -3.1)]
 #: The foot is drawn at 0.6 of the bones' scale, above the hip, as an inset.
-FOOT_AT = (3.0, 15.5)
+FOOT_AT = (4.6, 15.5)
 _FOOT_SCALE = 0.6
 _FOOT_INNER = [(0.0, -4.5), (-1.6, -4.0), (-2.3, -2.0), (-2.0, 1.5), (-3.0, 5.0), (-2.7, 8.6), (-1.3, 9.9),
                (0.0, 9.5)]
 _FOOT_OUTER = [(0.0, -4.5), (2.3, -3.5), (2.7, 0.0), (2.9, 4.0), (2.6, 7.0), (1.8, 8.7), (0.6, 9.4), (0.0, 9.5)]
+_FROM_ABOVE_BELOW = 10.0     # hip flexion (°) below which the view along the femur is a view from above
 _PULL_START = 2.7            # arrows start just outside the femoral head (cm from the axis)
 _PULL_LONGEST = 8.0          # the strongest possible pull (activation 1 × largest force), cm of arrow
 
@@ -137,26 +138,31 @@ class RotationView:
         ax.set_xlim(-10.5, 12.5)
         ax.set_ylim(-16.0, 21.5)
         ax.axis("off")
-        ax.set_title("Right hip from above: transverse plane, femur end-on\n"
-                     "(arrows: lines of pull, distance from ⊙ = rotation moment arm)", fontsize=9)
+        ax.set_title("Right hip, femur end-on (seen along its long axis)\n"
+                     "arrows: lines of pull; distance from ⊙ = rotation moment arm", fontsize=9)
         bone = dict(fc=c["bone"], ec=c["bone_edge"], lw=1.2)
         ax.axvline(_MIDLINE_X, color=c["grey"], lw=0.8, ls=":", zorder=0)
         ax.text(_MIDLINE_X - 0.3, -15.8, "midline", fontsize=7.5, color="#555555", rotation=90,
                 ha="right", va="bottom")
         ax.annotate("", xy=(12.2, -10.0), xytext=(12.2, -14.5), arrowprops={"arrowstyle": "->", "color": "#555555"})
-        ax.text(11.7, -12.2, "anterior", fontsize=7.5, color="#555555", rotation=90, ha="right", va="center")
+
         ax.annotate("", xy=(12.3, -15.1), xytext=(7.8, -15.1), arrowprops={"arrowstyle": "->", "color": "#555555"})
         ax.text(10.0, -15.5, "lateral", fontsize=7.5, color="#555555", ha="center", va="top")
-        ax.add_patch(Polygon(_PUBIS, closed=True, zorder=1, **bone))
-        ax.add_patch(Polygon(_ISCHIUM, closed=True, zorder=1, **bone))
         ax.add_patch(Polygon(_CUP, closed=True, zorder=1.5, **bone))
-        ax.text(-8.2, 5.7, "pubis", fontsize=7.5, color="#6b5a3a", ha="left", va="bottom")
-        ax.text(-5.7, -6.4, "ischium", fontsize=7.5, color="#6b5a3a", ha="right", va="top")
         ax.text(-3.6, 0.4, "acetabulum", fontsize=7.5, color="#6b5a3a", ha="right", va="center")
         ax.annotate("femoral head;\n⊙ long axis of the femur\n(axis of rotation)", xy=(-1.5, 1.5),
                     xytext=(-10.2, 8.4), fontsize=7.5, ha="left", va="center", zorder=9,
                     arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "shrinkB": 1})
         self._static = [*ax.lines, *ax.texts, *ax.patches]   # fixed guides and captions (cached when blitting)
+        # what the view is depends on hip flexion: from above at 0°, from in front at 90°
+        self.view_text = ax.text(-10.2, 21.2, "", fontsize=8, ha="left", va="top", color="#333333")
+        self.front_text = ax.text(11.5, -12.2, "", fontsize=7.5, color="#555555", rotation=90, ha="right",
+                                  va="center")
+        # the pelvis cut at the level of the hip, shown only when the view is from above (hip at 0°)
+        self.pelvis_parts = [ax.add_patch(Polygon(_PUBIS, closed=True, zorder=1, **bone)),
+                             ax.add_patch(Polygon(_ISCHIUM, closed=True, zorder=1, **bone)),
+                             ax.text(-8.2, 5.7, "pubis", fontsize=7.5, color="#6b5a3a", ha="left", va="bottom"),
+                             ax.text(-5.7, -6.4, "ischium", fontsize=7.5, color="#6b5a3a", ha="right", va="top")]
         # the knee, far below, seen through the thigh: dashed
         self.condyles = ax.add_patch(Polygon(_CONDYLES, closed=True, fill=False, ec=c["black"], lw=1.1,
                                              ls=(0, (4, 2.5)), zorder=2))
@@ -177,7 +183,7 @@ class RotationView:
         self.knee_text = ax.text(0, 0, "", fontsize=9, fontweight="bold", ha="left", va="center", zorder=9)
         self.bone_texts = {
             "trochanter": ax.text(0, 0, "greater\ntrochanter", fontsize=7.5, ha="left", va="center", zorder=9),
-            "knee": ax.text(-10.2, -9.4, "knee and kneecap,\nfar below (dashed)", fontsize=7.5, ha="left",
+            "knee": ax.text(-10.2, -9.4, "knee and kneecap, at the\nfar end of the femur (dashed)", fontsize=7.5, ha="left",
                             va="center", zorder=9),
         }
         self.inner = ax.add_patch(Polygon(_foot(_FOOT_INNER), fc=c["blue"], ec="none", hatch="..", zorder=1))
@@ -187,7 +193,7 @@ class RotationView:
         ax.plot([fx, fx], [fy - 4.5 * _FOOT_SCALE, fy + 9.5 * _FOOT_SCALE], color=c["black"], lw=0.6, ls=":")
         self.inner_text = ax.text(fx - 2.2, fy + 2, "", fontsize=8, ha="right", va="center", color="#00507d")
         self.outer_text = ax.text(fx + 2.2, fy + 2, "", fontsize=8, ha="left", va="center", color="#8a5a00")
-        self._static.append(ax.text(fx + 4.5, fy + 6.0, "right foot on the floor\n(weight on each edge)",
+        self._static.append(ax.text(fx + 4.3, fy + 6.0, "right foot\non the floor",
                                     fontsize=7.5, ha="left", va="top"))
         self.pulls: dict[str, FancyArrowPatch] = {}
         self.arms: dict[str, object] = {}
@@ -239,6 +245,13 @@ class RotationView:
         """Show ``result``; moves existing artists only, returns ``self``."""
         self.result = result
         rot = result.thigh_rotation_deg
+        from_above = result.hip_flexion_deg < _FROM_ABOVE_BELOW
+        self.view_text.set_text("Hip at 0°:\nseen from above\n(transverse plane)" if from_above else
+                                f"Hip flexed {result.hip_flexion_deg:.0f}°:\nseen along the thigh;\n"
+                                "up = front of thigh;\npelvis not drawn")
+        self.front_text.set_text("anterior" if from_above else "front of thigh")
+        for part in self.pelvis_parts:
+            part.set_visible(from_above)
         self.condyles.set_xy(_turned(_CONDYLES, rot))
         self.kneecap.center = _turned([_PATELLA[0]], rot)[0]
         self.neck.set_xy(_turned(_NECK, rot))
@@ -356,8 +369,10 @@ class RotationView:
                        "lateral of straight ahead",
                 "in": f"the femur turns in about its long axis and the knee points {abs(r.thigh_rotation_deg):.0f}° "
                       "medial of straight ahead"}[r.knee_direction]
-        return (f"Right hip seen from above, femur end-on: its long axis is a dot in the femoral head, which sits "
-                f"in the acetabulum, with the neck and greater trochanter and, dashed, the knee below. Hip at "
+        view = ("seen from above" if r.hip_flexion_deg < _FROM_ABOVE_BELOW else
+                f"seen along the thigh with the hip flexed {r.hip_flexion_deg:.0f}°")
+        return (f"Right hip {view}, femur end-on: its long axis is a dot in the femoral head, which sits "
+                f"in the acetabulum, with the neck and greater trochanter and, dashed, the knee at the far end of the femur. Hip at "
                 f"{r.hip_flexion_deg:.0f}° of flexion. Lines of pull: {pulls}. {knee[0].upper() + knee[1:]}, and "
                 f"{r.inner_edge_share:.0%} of the weight is on the inner edge of the foot. Bar charts: net extension "
                 f"moment {r.net_extension:.0f} N·m, net rotation moment {r.net_rotation:+.0f} N·m (positive = "
