@@ -73,7 +73,7 @@ _PELVIS_UP = (0.0, 15.0)                 # pelvis-fixed point above the hip (tru
 THIGH_CM = 30.0                          # drawn thigh length (schematic, shortened)
 LUMBAR_CM = 17.0
 HEAD_CM = 2.4                            # femoral head radius (schematic)
-_LABEL_OFFSET = {"ASIS": (1.0, 0.8), "PSIS": (-1.0, 1.2), "iliac crest": (0.0, 1.0),
+_LABEL_OFFSET = {"ASIS": (1.0, 0.8), "PSIS": (-1.0, 1.2), "iliac crest": (0.6, 0.9),
                  "pubic symphysis": (1.2, -0.8), "ischial tuberosity": (-1.0, -2.0), "sacrum": (-1.6, -1.0)}
 #: Greater trochanter outline in the femur's frame, around :data:`TROCHANTER`.
 _TROCH_SHAPE = [(-1.5, 1.9), (0.4, 2.2), (1.5, 1.0), (1.3, -1.6), (0.7, -2.8), (-0.9, -2.8), (-1.7, -1.0)]
@@ -158,10 +158,11 @@ class PelvisView:
         self.femoral_head = ax.add_patch(Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2,
                                                 zorder=3.5))
         ax.plot([0], [0], "+", ms=7, mew=1.2, color=c["black"], zorder=8)
-        self._static.extend([ax.lines[-1], ax.annotate(
-            "femoral head in the acetabulum\n(+ hip joint centre)", xy=(1.7, 0.9), xytext=(11.5, 1.4),
+        self._static.append(ax.lines[-1])
+        self.head_label = ax.annotate(
+            "femoral head in the acetabulum\n(+ hip joint centre)", xy=(1.7, 1.7), xytext=(12.5, 10.0),
             fontsize=8.5, ha="left", va="center", zorder=9,
-            arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 1})])
+            arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 1})
         self.trochanter = ax.add_patch(Polygon(_TROCH_SHAPE, closed=True, fc=c["orange"], ec=c["black"], lw=1,
                                                hatch="..", zorder=5))
         # the femoral head lies deep to the trochanter: its hidden outline is dashed, as in a drawing
@@ -234,6 +235,11 @@ class PelvisView:
         tro = rotate(TROCHANTER, thigh_ccw)
         self.trochanter.set_xy([(tro.x + q.x, tro.y + q.y) for q in (rotate(v, thigh_ccw) for v in _TROCH_SHAPE)])
         self.trochanter_label.xy = (tro.x - 0.8, tro.y - 0.5)
+        # the label sits on the side away from the thigh, so the thigh never runs through it
+        self.trochanter_label.set_position((-17.0, -15.0) if thigh_ccw > -12 else (17.0, -15.0))
+        high = thigh_ccw > 55   # a thigh raised forward would cross the label above the hip
+        self.head_label.set_position((12.5, -9.0) if high else (12.5, 10.0))
+        self.head_label.xy = (1.7, -1.7) if high else (1.7, 1.7)
         self.knee.center = (knee.x, knee.y)
         self.knee_label.set_position((knee.x + 2.2, knee.y))
         base = -90.0 + r
