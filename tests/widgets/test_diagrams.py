@@ -230,3 +230,21 @@ def test_rotation_view_says_which_way_it_looks_and_drops_the_pelvis_cut_when_the
     assert "seen along the thigh" in view.view_text.get_text() and view.front_text.get_text() == "front of thigh"
     assert not any(part.get_visible() for part in view.pelvis_parts)
     assert "seen along the thigh with the hip flexed 90°" in alt_text(view.fig)
+
+
+@pytest.mark.parametrize(("tilt", "hip"), [(0, 0), (15, -10), (30, -10), (-20, 90), (-10, 45), (25, 120)])
+def test_pelvis_bone_labels_stay_clear_of_the_thigh(tilt, hip):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    view = PelvisView(tilt=tilt, hip=hip)
+    canvas = FigureCanvasAgg(view.fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    xy = view.thigh.get_transform().transform(view.thigh.get_xydata())
+    half = view.thigh.get_linewidth() * renderer.points_to_pixels(1.0) / 2
+    points = [xy[0] + (xy[1] - xy[0]) * t / 60 for t in range(61)]
+    for label in (view.head_label, view.trochanter_label):
+        box = Text.get_window_extent(label, renderer)   # the words, not the leader line
+        assert not any(box.x0 - half < x < box.x1 + half and box.y0 - half < y < box.y1 + half
+                       for x, y in points), label.get_text()
