@@ -13,6 +13,7 @@ muscle's origin or insertion in ``muscles.csv`` (see :data:`ATTACHMENTS`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,6 +66,7 @@ _BELLIES: tuple[tuple[str, Sequence[Pt], float, str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1)
 def layers() -> dict[str, int]:
     """Depth layer of each drawn muscle (1 = deepest), from ``data/posterior_layers.csv``.
 
