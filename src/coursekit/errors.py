@@ -27,6 +27,7 @@ __all__ = [
     "SourceValidationError",
     "NbgraderStepError",
     "ModelInputError",
+    "PrintError",
 ]
 
 
@@ -136,3 +137,7 @@ class ModelInputError(CourseKitError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(f"{name} = {value!r}: {problem}")
+
+
+class PrintError(CourseKitError):
+    """The course could not be printed to PDF (no single-page book, no browser)."""
