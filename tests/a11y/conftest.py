@@ -130,3 +130,54 @@ def phone(book_server: str, phone_context: Any) -> Callable[[str], Any]:
 def desktop(book_server: str, browser_context: Any) -> Callable[[str], Any]:
     """``desktop(path) -> page`` opened at 1280 x 900 (the shared browser context)."""
     return lambda path: open_page(browser_context, book_server, path)
+
+
+# ----------------------------------------------------------------------------- the PDF
+
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "src/coursekit")
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for entry in BOOK_SOURCES:
+        path = ROOT / entry
+        for f in [path] if path.is_file() else path.rglob("*"):
+            if f.is_file() and "__pycache__" not in f.parts:
+                newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
+@dataclass(frozen=True)
+class CoursePdf:
+    """The printed course and the single-page HTML it was printed from."""
+
+    pdf: Path
+    single: Path
+
+
+@pytest.fixture(scope="session")
+def course_pdf(tmp_path_factory: pytest.TempPathFactory) -> CoursePdf:
+    """The course as one PDF: ``make pdf``'s output when COURSEKIT_REUSE_BOOK=1 and it is
+    newer than every source, else built here (singlehtml build, then printed)."""
+    import os
+    import subprocess
+    import sys
+
+    from coursekit.sphinx import pdf
+
+    made, single = ROOT / "_build" / "pdf" / "course.pdf", ROOT / "_build" / "singlehtml"
+    if (os.environ.get("COURSEKIT_REUSE_BOOK") == "1" and made.is_file()
+            and made.stat().st_mtime > _newest_source_mtime()):
+        return CoursePdf(made, single)
+    if not pdf.CHROMIUM.is_file():
+        pytest.skip(f"{pdf.CHROMIUM} is not installed; `make pdf` needs Chromium")
+    out = tmp_path_factory.mktemp("coursekit-pdf")
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run([str(bindir / "jupyter-book"), "build", str(ROOT), "--builder", "singlehtml", "-W", "-n",
+                           "--keep-going", "--path-output", str(out)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=1800)
+    single = out / "_build" / "singlehtml"
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    pdf.print_pdf(single, out / "course.pdf")
+    return CoursePdf(out / "course.pdf", single)

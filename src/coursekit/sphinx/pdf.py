@@ -3,7 +3,7 @@
 ``make pdf`` builds the book with the ``singlehtml`` builder (every page executed, as for
 the site) and then runs::
 
-    python -m coursekit.sphinx.pdf _build/singlehtml/index.html _build/pdf/course.pdf
+    python -m coursekit.sphinx.pdf _build/singlehtml _build/pdf/course.pdf
 
 which serves that folder on 127.0.0.1, opens it in headless Chromium (Debian's
 ``/usr/bin/chromium`` or ``$COURSEKIT_CHROMIUM``, driven by Playwright, the browser the
@@ -12,6 +12,10 @@ into an "Answers to the self-checks" section at the end (``coursekit-selfcheck.j
 and prints with the site's print styles (``coursekit-a11y.css``): no navigation,
 figures with their captions, each self-check with its question and a pointer to its
 answer, and the bibliography.
+
+Sphinx writes the single page to ``<root_doc>.html`` (``book/index.html``) but links
+its assets relative to the output folder (``_static/...``), so the page is printed from
+a copy beside ``_static/`` (:func:`printable_page`).
 
 >>> footer_template("coursekit")[:34]
 '<div style="font-size:8px;width:10'
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -31,10 +36,14 @@ from pathlib import Path
 
 from coursekit.errors import PrintError
 
-__all__ = ["CHROMIUM", "footer_template", "main", "print_pdf"]
+__all__ = ["CHROMIUM", "PRINT_PAGE", "footer_template", "main", "print_pdf", "printable_page"]
 
 #: The browser that prints (the same one the browser tests drive).
 CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
+
+#: The copy of the single page that is printed (beside ``_static/``).
+PRINT_PAGE = "coursekit-print.html"
+_REFRESH = re.compile(r'http-equiv="Refresh"\s+content="0;\s*url=([^"]+)"', re.I)
 
 _SETTLE_JS = """async () => {
   if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
@@ -79,12 +88,32 @@ def _serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def print_pdf(page: Path, output: Path, *, chromium: Path = CHROMIUM) -> int:
-    """Print *page* (the single-page book) to *output*; returns the number of self-checks."""
-    page, output = Path(page), Path(output)
-    if not page.is_file():
-        raise PrintError(f"{page}: no single-page book to print; build it first "
-                         "(`jupyter-book build . --builder singlehtml`, or `make pdf`).")
+def printable_page(folder: Path) -> Path:
+    """The single-page book of the ``singlehtml`` output *folder*, as a file beside ``_static/``.
+
+    Follows Jupyter Book's redirecting ``index.html`` to the page Sphinx wrote.
+    """
+    folder = Path(folder)
+    index = folder / "index.html"
+    if not index.is_file() or not (folder / "_static").is_dir():
+        raise PrintError(f"{folder}: no single-page book to print (no index.html and _static/); build it "
+                         "first (`jupyter-book build . --builder singlehtml`, or `make pdf`).")
+    page = index
+    redirect = _REFRESH.search(index.read_text(encoding="utf-8", errors="replace")[:2000])
+    if redirect:
+        page = folder / redirect.group(1)
+        if not page.is_file():
+            raise PrintError(f"{index} redirects to {redirect.group(1)}, which is missing.")
+    if page.parent == folder:
+        return page
+    copy = folder / PRINT_PAGE
+    copy.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
+def print_pdf(folder: Path, output: Path, *, chromium: Path = CHROMIUM) -> int:
+    """Print the single-page book in *folder* to *output*; returns the number of self-checks."""
+    page, output = printable_page(folder), Path(output)
     if not chromium.is_file():
         raise PrintError(f"{chromium}: Chromium not found; install Debian's chromium "
                          "or point COURSEKIT_CHROMIUM at a Chromium or Chrome binary.")
@@ -114,13 +143,13 @@ def print_pdf(page: Path, output: Path, *, chromium: Path = CHROMIUM) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m coursekit.sphinx.pdf PAGE OUTPUT``."""
+    """``python -m coursekit.sphinx.pdf FOLDER OUTPUT``."""
     parser = argparse.ArgumentParser(prog="python -m coursekit.sphinx.pdf", description=__doc__.split("\n")[0])
-    parser.add_argument("page", type=Path, help="the single-page book, e.g. _build/singlehtml/index.html")
+    parser.add_argument("folder", type=Path, help="the singlehtml build, e.g. _build/singlehtml")
     parser.add_argument("output", type=Path, help="the PDF to write, e.g. _build/pdf/course.pdf")
     args = parser.parse_args(argv)
     try:
-        checks = print_pdf(args.page, args.output)
+        checks = print_pdf(args.folder, args.output)
     except PrintError as err:
         parser.exit(1, f"coursekit: {err}\n")
     print(f"coursekit: wrote {args.output} ({checks} self-checks, answers at the end)")

@@ -165,7 +165,7 @@ def render_form(q: Any) -> str:
 def _answer_text(q: Any) -> str:
     """The answer in words, shown by *Show answer* (MyST text)."""
     if q.kind in ("choice", "multichoice"):
-        right = [f"**{o.key}.** {o.text}" for o in q.options if o.correct]
+        right = [f"**{o.key}.** {o.text.rstrip('.')}" for o in q.options if o.correct]
         return "Answer: " + "; ".join(right) + "."
     if q.kind in ("muscles", "action"):
         return "Answer: " + ", ".join(str(e).replace("_", " ") for e in q.expected) + "."
