@@ -71,6 +71,7 @@ def test_a_widget_slider_moves_by_touch(phone, phone_shots):
     page = phone("book/pelvic-tilt.html")
     slider = page.locator(".jupyter-widgets.widget-slider").first
     slider.wait_for(state="visible", timeout=20000)
+    slider.scroll_into_view_if_needed()
     whole = slider.bounding_box()
     assert whole["x"] >= 0 and whole["x"] + whole["width"] <= PHONE["width"], whole
     track = slider.locator(".noUi-target")
@@ -84,5 +85,4 @@ def test_a_widget_slider_moves_by_touch(phone, phone_shots):
     assert after > before
     handle_box = handle.bounding_box()
     assert handle_box["width"] >= 24 and handle_box["height"] >= 24   # WCAG 2.5.8 target size
-    slider.scroll_into_view_if_needed()
     page.screenshot(path=str(phone_shots / "touch-widget-slider.png"))
