@@ -65,8 +65,8 @@ def test_axe_finds_no_serious_violation_on_widgets_before_and_after_use(visit, a
     page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=20000)
     static = axe(page, f"widgets-static-{name}")
     assert static.blocking == {}, f"{name} (as loaded): see {static.saved}"
+    used = 0
     handles = page.locator(".jupyter-widgets [role=slider]")
-    assert handles.count() > 0
     for i in range(handles.count()):
         handle = handles.nth(i)
         assert page.evaluate("el => document.getElementById(el.getAttribute('aria-labelledby'))?.textContent.trim()",
@@ -78,5 +78,19 @@ def test_axe_finds_no_serious_violation_on_widgets_before_and_after_use(visit, a
         if handle.get_attribute("aria-valuenow") == before:  # at the top of its range
             page.keyboard.press("Home")
         assert handle.get_attribute("aria-valuenow") != before, f"{name}: slider {i} did not move"
+        used += 1
+    toggles = page.locator(".jupyter-widgets button.widget-toggle-button, .jupyter-widgets .widget-toggle-buttons button")
+    for i in range(min(toggles.count(), 3)):
+        before = toggles.nth(i).get_attribute("class")
+        toggles.nth(i).focus()
+        page.keyboard.press("Space")
+        page.wait_for_timeout(100)
+        assert toggles.nth(i).get_attribute("class") != before, f"{name}: toggle {i} did not change"
+        used += 1
+    selects = page.locator(".jupyter-widgets select")
+    for i in range(selects.count()):
+        selects.nth(i).select_option(index=selects.nth(i).locator("option").count() - 1)
+        used += 1
+    assert used > 0, f"{name}: no widget control found"
     live = axe(page, f"widgets-used-{name}")
     assert live.blocking == {}, f"{name} (after use): see {live.saved}"

@@ -263,7 +263,22 @@
     });
     var main = document.querySelector("main article, main, article, body");
     main.appendChild(section);
+    noteWidgets();
     return boxes.length;
+  }
+
+  // An exercise whose widgets cannot be drawn on paper (the single-page book keeps no
+  // saved widget state) says where to use it instead of leaving a silent gap.
+  function noteWidgets() {
+    var views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+    Array.prototype.forEach.call(views, function (view) {
+      var out = view.parentNode;
+      if (!out || out.querySelector(".jupyter-widgets, .coursekit-sc-widget-note")) { return; }
+      var note = document.createElement("p");
+      note.className = "coursekit-sc-print-note coursekit-sc-widget-note";
+      note.textContent = "Interactive exercise: use it on the course site or in JupyterLab.";
+      out.appendChild(note);
+    });
   }
 
   function start() {
