@@ -119,3 +119,27 @@ def test_a_missing_build_is_reported_with_the_folder_and_the_fix(tmp_path):
 
     with pytest.raises(PrintError, match=r"no single-page book.*make pdf"):
         pdf.printable_page(tmp_path)
+
+
+def test_pages_are_rendered_as_pictures_for_review(course_pdf, printed):
+    """The first pages and the answers, as PNG in ``test-artifacts/pdf/`` (pdftoppm)."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    reader, _, _ = printed
+    out = ROOT / "test-artifacts" / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    last = len(reader.pages)
+    for first, name in ((1, "start"), (last - 2, "answers")):
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(first), "-l", str(first + 2), str(course_pdf.pdf),
+                        str(out / name)], check=True, timeout=120)
+    shots = sorted(out.glob("start-*.png")) + sorted(out.glob("answers-*.png"))
+    assert len(shots) == 6
+    for shot in shots:
+        image = Image.open(shot).convert("L")
+        assert image.size[1] > image.size[0]                         # A4 portrait
+        assert image.getextrema()[0] < 100, f"{shot.name} is blank"  # some dark text on it
