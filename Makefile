@@ -2,6 +2,8 @@
 #
 #   make book    build the course site (every page executed, warnings are errors)
 #   make serve   serve the built site on http://127.0.0.1:$(PORT)/
+#   make pdf     the whole course as one PDF (_build/pdf/course.pdf), printed by Chromium
+#   make publish push the built site to the gh-pages branch (GitHub Pages) with ghp-import
 #   make test    run the whole test suite (installs Debian chromium when it can)
 #   make lab     JupyterLab for a student, with nbgrader's extensions
 #   make bench   run benchmarks/*.py
@@ -26,6 +28,14 @@ PYTEST_ARGS ?=
 BUILD_DIR := _build
 HTML_DIR := $(BUILD_DIR)/html
 BOOK_LOG := $(BUILD_DIR)/book-build.log
+# `make pdf`: Jupyter Book's single-page HTML, printed by Chromium (no LaTeX).
+SINGLE_DIR := $(BUILD_DIR)/singlehtml
+PDF ?= $(BUILD_DIR)/pdf/course.pdf
+# `make publish`: where the built site goes (a git remote or URL, and its branch).
+PUBLISH_REMOTE ?= origin
+PUBLISH_BRANCH ?= gh-pages
+# Links that must not reach a published site (the template's placeholders).
+PLACEHOLDERS := github\.com/coursekit/coursekit|mybinder\.org
 # The student's JupyterLab works in a folder of its own, holding copies of the released
 # assignments (a re-release never overwrites a student's answers).
 LAB_DIR ?= student
@@ -44,7 +54,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLCONFIGDIR ?= $(CURDIR)/$(BUILD_DIR)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup uv book serve test chromium lab bench clean distclean vendor
+.PHONY: help setup uv book serve pdf publish test chromium lab bench clean distclean vendor
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -74,6 +84,19 @@ serve:  ## serve _build/html on 127.0.0.1 (PORT=8000)
 	@test -f $(HTML_DIR)/index.html || { echo "coursekit: no built site in $(HTML_DIR); run 'make book' first." >&2; exit 1; }
 	@echo "coursekit: serving $(HTML_DIR) on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory $(HTML_DIR)
+
+pdf: setup  ## the whole course as one PDF in _build/pdf/course.pdf (single-page HTML printed by Chromium)
+	@mkdir -p $(BUILD_DIR)
+	jupyter-book build . --builder singlehtml -W -n --keep-going 2>&1 | tee $(BUILD_DIR)/pdf-build.log
+	python -m coursekit.sphinx.pdf $(SINGLE_DIR) $(PDF)
+
+publish:  ## push the built site (_build/html, from `make book`) to the gh-pages branch with ghp-import
+	@test -f $(HTML_DIR)/index.html || { echo "coursekit: no built site in $(HTML_DIR); run 'make book' first." >&2; exit 1; }
+	@if grep -rqE '$(PLACEHOLDERS)' $(HTML_DIR) --include='*.html'; then \
+	  echo "coursekit: $(HTML_DIR) still links to a placeholder ($(PLACEHOLDERS)); set repository.url and launch_buttons in _config.yml and rebuild." >&2; exit 1; fi
+	ghp-import --no-jekyll --push --force --remote $(PUBLISH_REMOTE) --branch $(PUBLISH_BRANCH) \
+	  --message "Publish the course site ($$(git rev-parse --short HEAD 2>/dev/null || echo 'no commit'))" $(HTML_DIR)
+	@echo "coursekit: published $(HTML_DIR) to $(PUBLISH_REMOTE) $(PUBLISH_BRANCH) (with .nojekyll)"
 
 chromium:  ## install Debian chromium (browser tests) and bubblewrap (grading sandbox) when root or sudo is available
 	@missing=; [ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-dejavu-core"; \

@@ -28,6 +28,7 @@ __all__ = [
     "NbgraderStepError",
     "ModelInputError",
     "UntrustedFileError",
+    "PrintError",
 ]
 
 
@@ -145,3 +146,7 @@ class UntrustedFileError(GradingError):
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         self.path, self.reason = str(path), reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class PrintError(CourseKitError):
+    """The course could not be printed to PDF (no single-page book, no browser)."""

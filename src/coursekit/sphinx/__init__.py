@@ -5,7 +5,9 @@ It bundles two parts:
 * :mod:`coursekit.sphinx.offline` (owner: infra): every script and font the built
   book needs is served from the book itself, never from a CDN;
 * :mod:`coursekit.sphinx.selfcheck` (owner: lessons): the ``{selfcheck}`` directive
-  that renders a question-bank question with immediate, static feedback.
+  that renders a question-bank question with immediate, static feedback;
+* :mod:`coursekit.sphinx.a11y` (owner: a11y): accessible names the theme gets wrong,
+  focus rings, phone and print styles.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ PARTS: tuple[tuple[str, bool], ...] = (
     ("coursekit.sphinx.offline", True),
     # --- lessons: {selfcheck} (which also loads coursekit.sphinx.reference) -------
     ("coursekit.sphinx.selfcheck", True),
+    # --- a11y: theme fixes, focus/phone/print styles, no placeholder links ----------
+    ("coursekit.sphinx.a11y", True),
 )
 
 

@@ -20,11 +20,12 @@ question) is refused with an error naming the page and the id.
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 STATIC_DIR = Path(__file__).parent / "selfcheck_static"
+#: Jinja2 templates of the self-check HTML (autoescaped).
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 #: Generated at build time into ``_static/``: the name index the script matches against.
 DATA_FILE = "coursekit-selfcheck-data.js"
 #: Question kinds a self-check can show.
@@ -121,50 +124,48 @@ def _input_id(qid: str) -> str:
     return "sc-" + qid.replace(".", "-")
 
 
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The self-check templates (``templates/``), escaping every value by default."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+
+
+_HINTS = {
+    "muscles": "Muscle names, separated by commas",
+    "action": "An action or direction, e.g. external rotation",
+    "text": "Your answer in a few sentences",
+}
+
+
 def render_form(q: Any) -> str:
-    """The answer field(s) and buttons for one question (HTML)."""
-    uid = _input_id(q.id)
-    esc = html.escape
-    if q.kind in ("choice", "multichoice"):
-        kind = "radio" if q.kind == "choice" else "checkbox"
-        rows = "".join(
-            f'<label class="coursekit-sc-option"><input type="{kind}" name="{uid}" '
-            f'value="{esc(o.key, quote=True)}"> <span class="coursekit-sc-key">{esc(o.key)}.</span> '
-            f"{esc(o.text)}</label>"
-            for o in q.options)
-        field = (f'<fieldset class="coursekit-sc-options"><legend class="coursekit-sc-sr">Options'
-                 f"</legend>{rows}</fieldset>")
-    else:
-        hint = {
-            "muscles": "Muscle names, separated by commas",
-            "action": "An action or direction, e.g. external rotation",
-            "number": f"A number{' in ' + esc(q.settings.get('units') or '') if q.settings.get('units') else ''}",
-            "text": "Your answer in a few sentences",
-        }[q.kind]
-        tag = "textarea" if q.kind in ("muscles", "text") else "input"
-        attrs = f'id="{uid}" class="coursekit-sc-input" aria-label="{esc(hint, quote=True)}" ' \
-                f'placeholder="{esc(hint, quote=True)}"'
-        mode = 'inputmode="decimal" ' if q.kind == "number" else ""
-        field = (f'<textarea {attrs} rows="{2 if q.kind == "muscles" else 4}"></textarea>'
-                 if tag == "textarea" else
-                 f'<input type="text" {attrs} {mode}autocomplete="off">')
-    check = "Compare" if q.kind == "text" else "Check"
-    payload = json.dumps(question_payload(q), ensure_ascii=False).replace("</", "<\\/")
-    return (
-        f'<form class="coursekit-sc-form" data-question="{esc(q.id, quote=True)}" novalidate>'
-        f"{field}"
-        f'<div class="coursekit-sc-buttons"><button type="submit" class="coursekit-sc-check">{check}'
-        f'</button> <button type="button" class="coursekit-sc-reveal">Show answer</button></div>'
-        f'<div class="coursekit-sc-feedback" role="status" aria-live="polite"></div>'
-        f'<script type="application/json" class="coursekit-sc-data">{payload}</script>'
-        f"</form>"
-    )
+    """The answer field(s) and buttons for one question (HTML, from ``selfcheck-form.html``).
+
+    The field is named by the question's prompt (``<uid>-prompt``, rendered by the
+    directive just above the form); feedback goes to a live region screen readers announce.
+    """
+    units = q.settings.get("units") if q.kind == "number" else None
+    units = {"deg": "degrees"}.get(units, units)
+    hint = _HINTS.get(q.kind) or (f"A number in {units}" if units else "A number")
+    context = {
+        "qid": q.id,
+        "uid": _input_id(q.id),
+        "options": list(q.options) if q.kind in ("choice", "multichoice") else [],
+        "input_type": "radio" if q.kind == "choice" else "checkbox",
+        "hint": hint,
+        "multiline": q.kind in ("muscles", "text"),
+        "rows": 2 if q.kind == "muscles" else 4,
+        "numeric": q.kind == "number",
+        "check_label": "Compare" if q.kind == "text" else "Check",
+        "key": question_payload(q),
+    }
+    return _templates().get_template("selfcheck-form.html").render(context).strip()
 
 
 def _answer_text(q: Any) -> str:
     """The answer in words, shown by *Show answer* (MyST text)."""
     if q.kind in ("choice", "multichoice"):
-        right = [f"**{o.key}.** {o.text}" for o in q.options if o.correct]
+        right = [f"**{o.key}.** {o.text.rstrip('.')}" for o in q.options if o.correct]
         return "Answer: " + "; ".join(right) + "."
     if q.kind in ("muscles", "action"):
         return "Answer: " + ", ".join(str(e).replace("_", " ") for e in q.expected) + "."
@@ -202,9 +203,11 @@ class SelfCheckDirective(SphinxDirective):
         if q.title:
             head += nodes.Text(f": {q.title}")
         box += head
-        box += self.parse_text_to_nodes(q.prompt)
+        prompt = nodes.container(classes=["coursekit-sc-prompt"], ids=[_input_id(qid) + "-prompt"])
+        prompt += self.parse_text_to_nodes(q.prompt)
+        box += prompt
         box += nodes.raw("", render_form(q), format="html")
-        answer = nodes.container(classes=["coursekit-sc-answer"])
+        answer = nodes.container(classes=["coursekit-sc-answer"], ids=[_input_id(qid) + "-answer"])
         text = _answer_text(q)
         if text:
             answer += self.parse_text_to_nodes(text)

@@ -184,9 +184,12 @@
     var box = form.querySelector(".coursekit-sc-feedback");
     box.textContent = "";
     box.className = "coursekit-sc-feedback " + (result.empty ? "coursekit-sc-empty" : result.score >= 0.999 ? "coursekit-sc-right" : result.score > 0 ? "coursekit-sc-partial" : "coursekit-sc-wrong");
-    var head = document.createElement("p");
+    var head = document.createElement("p"), icon = document.createElement("span");
     head.className = "coursekit-sc-verdict";
-    head.textContent = result.empty ? "No answer yet." : result.score >= 0.999 ? "\u2714 Correct." : result.score > 0 ? "\u25D1 Partly right (" + Math.round(result.score * 100) + "%)." : "\u2718 Not yet.";
+    icon.setAttribute("aria-hidden", "true");  // the words carry the verdict; the sign only repeats it
+    icon.textContent = result.empty ? "" : result.score >= 0.999 ? "\u2714 " : result.score > 0 ? "\u25D1 " : "\u2718 ";
+    head.appendChild(icon);
+    head.appendChild(document.createTextNode(result.empty ? "No answer yet." : result.score >= 0.999 ? "Correct." : result.score > 0 ? "Partly right (" + Math.round(result.score * 100) + "%)." : "Not yet."));
     box.appendChild(head);
     result.lines.filter(Boolean).forEach(function (line) {
       var p = document.createElement("p");
@@ -220,14 +223,69 @@
     var data = JSON.parse(form.querySelector(".coursekit-sc-data").textContent);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); show(form, judge(form, data)); });
     var button = form.querySelector(".coursekit-sc-reveal");
-    button.setAttribute("aria-expanded", "false");
     button.addEventListener("click", function () {
       var answer = form.parentNode.querySelector(".coursekit-sc-answer");
       reveal(form, !(answer && answer.classList.contains("coursekit-sc-shown")));
     });
   }
 
-  function start() { Array.prototype.forEach.call(document.querySelectorAll("form.coursekit-sc-form"), init); }
-  window.coursekitSelfcheck = { normalize: normalize, matchMuscle: matchMuscle, phrase: phrase, ratio: ratio };
+  // ------------------------------------------------------------------ print
+  // On paper the answers are collected at the end (a numbered list after the last page);
+  // each self-check says where its answer is. Runs before printing, once.
+  function collectAnswers() {
+    var boxes = document.querySelectorAll(".coursekit-selfcheck");
+    if (!boxes.length || document.querySelector(".coursekit-sc-answers")) { return boxes.length; }
+    var section = document.createElement("section"), title = document.createElement("h2"), list = document.createElement("ol");
+    section.className = "coursekit-sc-answers";
+    section.id = "coursekit-sc-answers";
+    title.textContent = "Answers to the self-checks";
+    section.appendChild(title);
+    section.appendChild(list);
+    Array.prototype.forEach.call(boxes, function (box, i) {
+      var n = i + 1, item = document.createElement("li"), head = document.createElement("p");
+      var where = box.querySelector(".coursekit-sc-title"), answer = box.querySelector(".coursekit-sc-answer");
+      head.className = "coursekit-sc-answers-head";
+      head.textContent = where ? where.textContent : "Self-check";
+      item.appendChild(head);
+      if (answer) {
+        var copy = answer.cloneNode(true);
+        copy.removeAttribute("id");
+        copy.className = "coursekit-sc-answer-copy";
+        Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+        item.appendChild(copy);
+      }
+      list.appendChild(item);
+      var note = document.createElement("p");
+      note.className = "coursekit-sc-print-note";
+      note.textContent = "Answer: self-check " + n + " in \u201cAnswers to the self-checks\u201d at the end.";
+      box.appendChild(note);
+      if (where) { where.setAttribute("data-number", String(n)); }
+    });
+    var main = document.querySelector("main article, main, article, body");
+    main.appendChild(section);
+    noteWidgets();
+    return boxes.length;
+  }
+
+  // An exercise whose widgets cannot be drawn on paper (the single-page book keeps no
+  // saved widget state) says where to use it instead of leaving a silent gap.
+  function noteWidgets() {
+    var views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+    Array.prototype.forEach.call(views, function (view) {
+      var out = view.parentNode;
+      if (!out || out.querySelector(".jupyter-widgets, .coursekit-sc-widget-note")) { return; }
+      var note = document.createElement("p");
+      note.className = "coursekit-sc-print-note coursekit-sc-widget-note";
+      note.textContent = "Interactive exercise: use it on the course site or in JupyterLab.";
+      out.appendChild(note);
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.coursekit-sc-form"), init);
+    window.addEventListener("beforeprint", collectAnswers);
+  }
+  window.coursekitSelfcheck = { normalize: normalize, matchMuscle: matchMuscle, phrase: phrase, ratio: ratio,
+    collectAnswers: collectAnswers };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 }());

@@ -9,7 +9,11 @@
  *     a widget library missing from the bundle is looked up locally
  *     (coursekit-vendor/npm/..., see data-jupyter-widgets-cdn), never on a CDN;
  *  3. gives MathJax 3 the MathJax 2 call the widgets make (MathJax.Hub.Queue) so a
- *     page with both maths and widgets has no console error.
+ *     page with both maths and widgets has no console error;
+ *  4. names every slider by its visible label: the embed manager's slider handle
+ *     (noUiSlider, role="slider") gets aria-labelledby pointing at the widget's
+ *     description label, so a screen reader says "Pelvic tilt, slider, 10" instead of
+ *     an unnamed slider (WCAG 4.1.2; axe aria-input-field-name).
  */
 (function () {
   "use strict";
@@ -63,4 +67,33 @@
   }
   shimMathJaxHub();
   document.addEventListener("DOMContentLoaded", shimMathJaxHub);
+
+  var labelCount = 0;
+  function nameSliders(root) {
+    var handles = (root || document).querySelectorAll(".jupyter-widgets [role='slider']:not([aria-labelledby]):not([aria-label])");
+    Array.prototype.forEach.call(handles, function (handle) {
+      var widget = handle.closest(".widget-slider, .widget-inline-hbox");
+      var label = widget && widget.querySelector(".widget-label");
+      if (!label || !label.textContent.trim()) {
+        return;
+      }
+      if (!label.id) {
+        labelCount += 1;
+        label.id = "coursekit-widget-label-" + labelCount;
+      }
+      handle.setAttribute("aria-labelledby", label.id);
+    });
+  }
+  function watchSliders() {
+    nameSliders(document);
+    if (window.MutationObserver && document.body) {
+      new MutationObserver(function () { nameSliders(document); })
+        .observe(document.body, { childList: true, subtree: true });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchSliders);
+  } else {
+    watchSliders();
+  }
 })();
