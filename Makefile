@@ -115,10 +115,11 @@ lab: setup  ## JupyterLab for a student: released assignments copied into LAB_DI
 	  jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(LAB_DIR) --no-browser \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: setup  ## run every benchmarks/*.py
+bench: setup  ## run every benchmarks/*.py (grading vs stock nbgrader, book builds, widget redraws)
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "coursekit: no benchmarks in benchmarks/"; exit 0; fi; \
-	for f in "$${files[@]}"; do echo "== $$f"; python "$$f"; done
+	failed=; for f in "$${files[@]}"; do echo; echo "== $$f"; python "$$f" || failed="$$failed $$f"; done; \
+	if [ -n "$$failed" ]; then echo; echo "coursekit: targets missed or runs failed in:$$failed"; exit 1; fi
 
 vendor:  ## re-fetch the vendored offline JS (require.js, html-manager, MathJax) with npm
 	@command -v npm >/dev/null 2>&1 || { echo "coursekit: npm is needed to refresh the vendored assets." >&2; exit 1; }
