@@ -142,8 +142,13 @@ def test_a_page_whose_cell_raises_fails_the_build_and_says_where(tmp_path):
 def test_the_test_suite_build_executes_every_page(book_build):
     if book_build.reused:
         pytest.skip("COURSEKIT_REUSE_BOOK=1 reuses the site from `make book`")
+    from myst_nb.core.read import myst_nb_reader_plugin
+
     log = ANSI_RE.sub("", book_build.log)
     pages = [p for p in bookexec.toc_files(ROOT) if p.suffix == ".md"]
+    with_code = {p.stem for p in pages if any(c.cell_type == "code" for c in myst_nb_reader_plugin(str(p)).cells)}
     ran = set(re.findall(r"book/(\S+?)\.md: Executed notebook in", log))
-    assert ran == {p.stem for p in pages if "{code-cell}" in p.read_text(encoding="utf-8")}
-    assert "Using cached notebook" not in log
+    cached = set(re.findall(r"book/(\S+?)\.md: Using cached notebook", log))
+    assert len(with_code) >= 10 and with_code <= ran
+    # pages without code cells all hash alike: the first is "executed", the others share its record
+    assert not cached & with_code

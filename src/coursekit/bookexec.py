@@ -136,9 +136,27 @@ def pages_to_execute(cache: Any, pages: list[Path]) -> list[Any]:
         if page not in known:
             read = MYST_READER if page.suffix == ".md" else {"name": "nbformat", "type": "plugin"}
             cache.add_nb_to_project(str(page), read_data=read)
-    stale = cache.list_unexecuted(filter_uris=[str(p) for p in pages])
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    stale, seen = [], set()
+    for record in cache.list_project_records(filter_uris=[str(p) for p in pages]):
+        _, hashkey = cache.create_hashed_notebook(cache.get_project_notebook(record.uri).nb)
+        if hashkey in seen:          # same code as a page already listed (e.g. pages without code)
+            continue
+        seen.add(hashkey)
+        try:
+            NbCacheRecord.record_from_hashkey(hashkey, cache.db)
+        except KeyError:
+            stale.append(record)
     # the longest pages first, so that the workers finish together
     return sorted(stale, key=lambda r: -Path(r.uri).stat().st_size)
+
+
+def _quiet_kernels(log_path: str) -> None:
+    """Pool initializer: kernels inherit this worker's stderr; send their start-up notices to a file."""
+    handle = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(handle, 2)
+    os.close(handle)
 
 
 def _execute_one(cache_path: str, pk: int, uri: str, timeout: int, allow_errors: bool) -> PageRun:
@@ -187,7 +205,9 @@ def execute_pages(root: Path, cache_path: Path, *, force: bool = False, workers:
     workers = workers or max(1, min(len(records), len(os.sched_getaffinity(0))))
     log(f"coursekit: executing {len(records)} of {len(pages)} pages on {workers} processes")
     runs: list[PageRun] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # what the kernels print on their own stderr (not the lessons' output, which is in the notebooks)
+    kernel_log = cache_path.parent / "bookexec-kernels.log"
+    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_kernels, initargs=(str(kernel_log),)) as pool:
         futures = [pool.submit(_execute_one, str(cache_path), r.pk, r.uri, timeout, allow_errors) for r in records]
         for future in futures:
             run = future.result()
