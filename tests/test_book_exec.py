@@ -152,3 +152,13 @@ def test_the_test_suite_build_executes_every_page(book_build):
     assert len(with_code) >= 10 and with_code <= ran
     # pages without code cells all hash alike: the first is "executed", the others share its record
     assert not cached & with_code
+
+
+def test_the_sphinx_extension_rereads_the_pages_without_reexecuting_them(tmp_path):
+    root = make_book(tmp_path, {"intro": "1"})
+    (root / "src" / "coursekit" / "sphinx").mkdir()
+    css = root / "src" / "coursekit" / "sphinx" / "site.css"
+    css.write_text("body { color: black; }\n")
+    library, site = bookexec.library_digest(root), bookexec.site_digest(root)
+    css.write_text("body { color: #222; }\n")
+    assert bookexec.library_digest(root) == library and bookexec.site_digest(root) != site

@@ -39,7 +39,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PageRun", "build", "library_digest", "site_digest", "cache_folder", "pages_to_execute", "execute_pages", "toc_files", "main"]
+__all__ = ["PageRun", "build", "cache_folder", "execute_pages", "library_digest", "main", "pages_to_execute",
+           "site_digest", "toc_files"]
 
 #: how jupyter-cache reads a MyST markdown notebook (the same reader myst-nb uses)
 MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
@@ -95,28 +96,37 @@ def _is_notebook(path: Path) -> bool:
     return head.startswith("---") and "kernelspec:" in head
 
 
+def _tree_digest(root: Path, paths: Any, skip: Path | None = None) -> Any:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if (not path.is_file() or path.suffix not in LIBRARY_SUFFIXES or "__pycache__" in path.parts
+                or (skip is not None and path.is_relative_to(skip))):
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest
+
+
 def library_digest(root: Path) -> str:
     """SHA-256 over the library's sources and data, and the build's execute settings.
 
-    When it changes, every page's outputs may have changed: the cache is emptied.
+    When it changes, every page's outputs may have changed: the cache is emptied. The
+    Sphinx extension (``src/coursekit/sphinx``) is left out: it renders pages, it does not
+    change what their code prints (it is part of :func:`site_digest`).
     """
-    digest = hashlib.sha256()
-    library = root / "src" / "coursekit"
-    for path in sorted(library.rglob("*")):
-        if path.is_file() and path.suffix in LIBRARY_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    digest = _tree_digest(root, (root / "src" / "coursekit").rglob("*"), skip=root / "src" / "coursekit" / "sphinx")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     digest.update(repr(sorted((config.get("execute") or {}).items())).encode())
     return digest.hexdigest()
 
 
 def site_digest(root: Path) -> str:
-    """SHA-256 over the library digest, ``_toc.yml`` and ``_config.yml``.
+    """SHA-256 over the library digest, the Sphinx extension, ``_toc.yml`` and ``_config.yml``.
 
     When it changes, every page is read again (navigation, settings, directives).
     """
-    digest = hashlib.sha256(library_digest(root).encode())
+    digest = _tree_digest(root, (root / "src" / "coursekit" / "sphinx").rglob("*"))
+    digest.update(library_digest(root).encode())
     for name in ("_toc.yml", "_config.yml"):
         if (root / name).is_file():
             digest.update((root / name).read_bytes())
