@@ -13,7 +13,9 @@ side in one run:
   ``--marginal-base`` (10) submissions against the N run; stock from 1 against N.
 
 Prints one table and exits with status 1 when a score differs from stock nbgrader's on
-any submission or (full mode) the whole job is less than 5x faster than stock's.
+any submission, a feedback file is missing, or (full mode) a target of issue 15 is missed
+(whole job >= 30x stock, one submission <= 2 s, <= 50 ms per extra submission); each
+missed target is printed as ``MISSED: ...``.
 
     uv run python benchmarks/grading.py              # 60 submissions
     uv run python benchmarks/grading.py --smoke      # 6 submissions, for the tests
@@ -40,6 +42,10 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
+# issue 15's targets (full mode only): whole job vs stock, one submission end to end, marginal cost
+WHOLE_JOB_RATIO = 30.0
+ONE_SUBMISSION_S = 2.0
+MARGINAL_S = 0.050
 BIN = Path(sys.executable).parent
 
 
@@ -200,6 +206,17 @@ class Results:
     def marginal_stock(self) -> float:
         return (self.stock_whole - self.stock_one) / max(1, self.count - 1)
 
+    def missed(self) -> list[str]:
+        """The targets of issue 15 this run missed (empty when all are met)."""
+        out = []
+        if self.stock_whole / self.mine_whole < WHOLE_JOB_RATIO:
+            out.append(f"whole job {self.stock_whole / self.mine_whole:.1f}x faster than stock < {WHOLE_JOB_RATIO:.0f}x")
+        if self.mine_one > ONE_SUBMISSION_S:
+            out.append(f"one submission end to end {self.mine_one:.1f} s > {ONE_SUBMISSION_S:.0f} s")
+        if self.marginal_mine() > MARGINAL_S:
+            out.append(f"marginal cost {self.marginal_mine() * 1000:.0f} ms per submission > {MARGINAL_S * 1000:.0f} ms")
+        return out
+
     def text(self) -> str:
         n, ident = self.count, self.identical
         rows = [["job", "tool", "submissions", "seconds", "s/submission", "ratio", "identical scores", "command"]]
@@ -289,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         print("coursekit scores by kind:", {k: v[:6] for k, v in by_kind.items()})
         for line in differ + missing:
             print("DIFFERENT:", line)
-        ok = not differ and not missing and (args.smoke or results.stock_whole / results.mine_whole >= 5)
+        missed = [] if args.smoke else results.missed()
+        for line in missed:
+            print("MISSED:", line)
+        ok = not differ and not missing and not missed
         return 0 if ok else 1
     finally:
         if args.keep:

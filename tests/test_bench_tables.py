@@ -60,3 +60,5 @@ def test_grading_table_reports_ratios_marginal_cost_and_identical_scores():
     assert "| 25.0x" in text and "| 20.0x" in text and "| 5.0x" in text     # grades, whole job, one submission
     assert "coursekit 100 ms (10 vs 60)" in text                            # (9 - 4) s / 50 submissions
     assert "nbgrader 2881 ms (1 vs 60)" in text                             # (180 - 10) s / 59
+    assert results.missed() == ["whole job 20.0x faster than stock < 30x",
+                                "marginal cost 100 ms per submission > 50 ms"]
