@@ -1,6 +1,7 @@
 # coursekit: one entry point for readers, students, instructors and CI.
 #
-#   make book    build the course site (every page executed, warnings are errors)
+#   make book    build the course site (changed pages executed in parallel, warnings are errors)
+#   make book-full  the same, every page executed (the execution cache emptied first)
 #   make serve   serve the built site on http://127.0.0.1:$(PORT)/
 #   make pdf     the whole course as one PDF (_build/pdf/course.pdf), printed by Chromium
 #   make publish push the built site to the gh-pages branch (GitHub Pages) with ghp-import
@@ -54,7 +55,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLCONFIGDIR ?= $(CURDIR)/$(BUILD_DIR)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup uv book serve pdf publish test chromium lab bench clean distclean vendor
+.PHONY: help setup uv book book-full serve pdf publish test chromium lab bench clean distclean vendor
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -73,9 +74,19 @@ setup: uv  ## create/sync .venv from uv.lock
 	@# warm matplotlib's font cache once, outside any lesson
 	@python -c "import matplotlib.font_manager" 2>/dev/null || true
 
-book: setup  ## build the course site into _build/html (warnings are errors)
+# Pages are executed in parallel (one process per core) into jupyter-cache
+# (_build/.jupyter_cache); a page runs again only when its code changed, every page when
+# the library (src/coursekit) or the execute settings changed. Then jupyter-book builds.
+book: setup  ## build the course site into _build/html: changed pages executed, in parallel (warnings are errors)
 	@mkdir -p $(BUILD_DIR)
-	jupyter-book build . --all -W -n --keep-going 2>&1 | tee $(BOOK_LOG)
+	python -m coursekit.bookexec --build 2>&1 | tee $(BOOK_LOG)
+	@echo
+	@echo "coursekit: the course site is in $(CURDIR)/$(HTML_DIR)/index.html"
+	@echo "coursekit: browse it with 'make serve' (http://$(HOST):$(PORT)/)"
+
+book-full: setup  ## empty the execution cache, execute every page and rebuild every page (as CI and the tests do)
+	@mkdir -p $(BUILD_DIR)
+	python -m coursekit.bookexec --build --force 2>&1 | tee $(BOOK_LOG)
 	@echo
 	@echo "coursekit: the course site is in $(CURDIR)/$(HTML_DIR)/index.html"
 	@echo "coursekit: browse it with 'make serve' (http://$(HOST):$(PORT)/)"
@@ -127,10 +138,11 @@ lab: setup  ## JupyterLab for a student: released assignments copied into LAB_DI
 	  jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(LAB_DIR) --no-browser \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: setup  ## run every benchmarks/*.py
+bench: setup  ## run every benchmarks/*.py (grading vs stock nbgrader, book builds, widget redraws)
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "coursekit: no benchmarks in benchmarks/"; exit 0; fi; \
-	for f in "$${files[@]}"; do echo "== $$f"; python "$$f"; done
+	failed=; for f in "$${files[@]}"; do echo; echo "== $$f"; python "$$f" || failed="$$failed $$f"; done; \
+	if [ -n "$$failed" ]; then echo; echo "coursekit: targets missed or runs failed in:$$failed"; exit 1; fi
 
 vendor:  ## re-fetch the vendored offline JS (require.js, html-manager, MathJax) with npm
 	@command -v npm >/dev/null 2>&1 || { echo "coursekit: npm is needed to refresh the vendored assets." >&2; exit 1; }

@@ -1,0 +1,43 @@
+"""Importing the notebook stack does not build jsonschema's RFC 3987 grammar.
+
+jsonschema 4.25+ imports ``rfc3987_syntax`` from its format checker when it is
+installed, and that module compiles a Lark (Earley) grammar at import: about 2.7 s
+on a 2-core machine, paid by every ``import nbformat`` (every grading run, every
+worker, every book build). ``pyproject.toml`` pins ``jsonschema<4.25`` so neither the
+import nor the package is there. These tests check the behaviour (which modules end
+up imported) in a fresh interpreter, not the time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+GRAMMAR_MODULES = ("rfc3987_syntax", "lark")
+
+
+def _imported_after(statement: str) -> dict[str, bool]:
+    """Which of GRAMMAR_MODULES a fresh interpreter holds after running *statement*."""
+    probe = f"{statement}\nimport sys\nprint(' '.join(str(m in sys.modules) for m in {GRAMMAR_MODULES!r}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return dict(zip(GRAMMAR_MODULES, (word == "True" for word in done.stdout.split())))
+
+
+@pytest.mark.parametrize("statement", [
+    "import nbformat",
+    "import nbformat; nbformat.validate(nbformat.v4.new_notebook())",
+    "import nbclient",
+    "import coursekit.checks",
+])
+def test_the_notebook_stack_imports_no_grammar_parser(statement):
+    assert _imported_after(statement) == {"rfc3987_syntax": False, "lark": False}
+
+
+def test_jsonschema_is_a_version_whose_format_checker_skips_rfc3987_syntax():
+    from importlib.metadata import version
+
+    major, minor = (int(part) for part in version("jsonschema").split(".")[:2])
+    assert (major, minor) < (4, 25), "jsonschema 4.25+ imports rfc3987_syntax (a Lark grammar) at import"
