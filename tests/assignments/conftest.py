@@ -55,7 +55,7 @@ SCENARIOS: dict[str, list[Scenario]] = {
             "carol",
             "solution",
             {
-                "ps1-hip-angle-lunge-answer": "hip_lunge = 13.08  # wrong sign: half of 2 points",
+                "ps1-hip-angle-lunge-answer": "hip_lunge = 10.55  # wrong sign: half of 2 points",
                 "ps1-tilt-classes-answer": (
                     "tilt_classes = pd.DataFrame({'pose': ['tadasana', 'tadasana-tucked', 'chair',"
                     " 'anjaneyasana-back', 'virabhadrasana1-back'], 'tilt_class': ['anterior', 'neutral',"
@@ -92,11 +92,12 @@ SCENARIOS: dict[str, list[Scenario]] = {
                 "ps2-extend-and-rotate-out-answer": "extend_and_rotate_out = ['gluteus maximus']  # 1 of 2",
                 "ps2-internal-rotators-answer": (
                     "internal_rotators = ['gluteus medius', 'gluteus minimus', 'tensor fasciae latae',"
-                    " 'semitendinosus', 'piriformis']  # 4 right, 1 wrong"
+                    " 'semitendinosus', 'piriformis', 'gluteus maximus', 'sartorius', 'iliopsoas']"
+                    "  # 4 of 7 right, 4 wrong: no credit"
                 ),
                 "ps2-rotation-statements-answer": "true_statements = ['a']  # 1 of 2 right options",
             },
-            expected=8 + 1.0 + 1.2 + 1.0,
+            expected=8 + 1.0 + 0.0 + 1.0,
         ),
         Scenario(
             "dave",

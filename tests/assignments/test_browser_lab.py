@@ -147,7 +147,7 @@ def test_a_student_runs_all_cells_answers_a_question_and_sees_the_visible_feedba
     editor = cells.nth(answer_at).locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+a")
-    page.keyboard.type("hip_lunge = 13.08")
+    page.keyboard.type("hip_lunge = 10.55")
     page.keyboard.press("Shift+Enter")  # runs the answer, moves to the check cell
     page.keyboard.press("Shift+Enter")  # runs the check
     page.wait_for_timeout(300)
@@ -155,20 +155,20 @@ def test_a_student_runs_all_cells_answers_a_question_and_sees_the_visible_feedba
     feedback = test.locator(".coursekit-result")
     feedback.wait_for(timeout=30_000)
     text = " ".join(feedback.inner_text().split())
-    assert "behind the trunk line, so the hip is extended" in text
+    assert "back relative to the pelvis, so the hip is extended" in text
     test.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "assignments-lab-ps1-feedback.png"), full_page=False)
 
     # Fix the sign: the visible check passes.
     editor.click()
     page.keyboard.press("Control+a")
-    page.keyboard.type("hip_lunge = -13.08")
+    page.keyboard.type("hip_lunge = -10.55")
     page.keyboard.press("Shift+Enter")
     page.keyboard.press("Shift+Enter")
     page.wait_for_timeout(300)
     _wait_idle(page)
     test.locator(".coursekit-result.coursekit-passed").wait_for(timeout=30_000)
-    assert "behind the trunk line" not in test.locator(".jp-OutputArea").inner_text()
+    assert "back relative to the pelvis" not in test.locator(".jp-OutputArea").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "assignments-lab-ps1-passed.png"), full_page=False)
 
 

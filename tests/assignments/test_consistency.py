@@ -9,7 +9,7 @@ import yaml
 from coursekit import anatomy, bank
 from coursekit.assignments import specs, validate
 from coursekit.assignments.questions import objectives
-from coursekit.model import balance, hip_flexion, pelvic_tilt
+from coursekit.model import balance, femur_pelvis_angle, pelvic_tilt
 
 from .conftest import COURSE, REPO
 
@@ -58,7 +58,11 @@ def _point(df: pd.DataFrame, pose: str, name: str) -> tuple[float, float]:
 
 def test_ps1_numeric_keys_equal_the_model_on_the_landmark_data():
     df = _landmarks()
-    hip = hip_flexion(*(_point(df, "anjaneyasana-back", n) for n in ("shoulder", "greater trochanter", "knee")))
+    def femur_pelvis(pose: str) -> float:
+        return femur_pelvis_angle(*(_point(df, pose, n) for n in ("ASIS", "PSIS", "greater trochanter", "knee")))
+
+    # The hip angle is the femur against the pelvis, relative to relaxed standing (issue 13).
+    hip = femur_pelvis("anjaneyasana-back") - femur_pelvis("tadasana")
     tilt = pelvic_tilt(_point(df, "anjaneyasana-back", "ASIS"), _point(df, "anjaneyasana-back", "PSIS"))
     assert bank.question("ps1.hip-angle-lunge").expected == pytest.approx(hip, abs=0.01)
     assert bank.question("ps1.tilt-lunge").expected == pytest.approx(tilt, abs=0.01)

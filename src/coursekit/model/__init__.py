@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from coursekit.errors import ModelInputError
 from coursekit.model.flexors import FlexorResult, flexor_stretch_cm, hip_flexor_length
-from coursekit.model.geometry import HIP_RANGE, Point, check_hip, hip_flexion, pelvic_tilt, rotate, thigh_from_vertical
+from coursekit.model.geometry import (
+    HIP_RANGE, Point, apparent_hip_angle, check_hip, femur_pelvis_angle, hip_flexion, pelvic_tilt, rotate,
+    thigh_from_vertical,
+)
 from coursekit.model.lumbar import COUPLING, LORDOSIS_AT_LEVEL, Estimate, lumbar_lordosis
 from coursekit.model.rotation import ACTOR_IDS, Balance, BalanceConfig, actors, balance, moment_arm
 
 __all__ = [
-    "ACTOR_IDS", "COUPLING", "HIP_RANGE", "check_hip", "LORDOSIS_AT_LEVEL", "Balance", "BalanceConfig", "Estimate",
+    "ACTOR_IDS", "COUPLING", "HIP_RANGE", "apparent_hip_angle", "check_hip", "femur_pelvis_angle", "LORDOSIS_AT_LEVEL", "Balance", "BalanceConfig", "Estimate",
     "FlexorResult", "ModelInputError", "Point", "actors", "balance", "flexor_stretch_cm",
     "hip_flexion", "hip_flexor_length", "lumbar_lordosis", "moment_arm", "pelvic_tilt",
     "rotate", "thigh_from_vertical",

@@ -7,8 +7,13 @@ angles are in degrees.
 Sign conventions (course-wide):
 
 * pelvic tilt: **anterior tilt positive**, posterior tilt negative;
-* hip angle: **flexion positive**, extension negative (0° = thigh in line with the
-  trunk/pelvis reference line, the goniometric start position; concepts.md §1.2).
+* hip angle: **flexion positive**, extension negative. The course's hip angle is the
+  angle of the femur against the **pelvis** (:func:`femur_pelvis_angle`), with 0° the
+  relation of thigh and pelvis in relaxed standing, the goniometric start position.
+  The angle of the thigh against the **trunk line** (shoulder to trochanter) also
+  counts lumbar extension; the course calls it an *apparent hip angle*
+  (:func:`apparent_hip_angle`) and uses it only where a photograph shows no pelvic
+  landmarks.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import NamedTuple
 
 from coursekit.errors import ModelInputError
 
-__all__ = ["HIP_RANGE", "Point", "check_hip", "pelvic_tilt", "hip_flexion", "thigh_from_vertical", "rotate"]
+__all__ = ["HIP_RANGE", "Point", "apparent_hip_angle", "check_hip", "femur_pelvis_angle", "pelvic_tilt", "hip_flexion",
+           "thigh_from_vertical", "rotate"]
 
 #: hip angles (degrees) the course models accept: 30° extension (AAOS) to 120° flexion (AAOS)
 HIP_RANGE = (-30.0, 120.0)
@@ -83,15 +89,16 @@ def hip_flexion(
     trochanter: tuple[float, float],
     knee: tuple[float, float],
 ) -> float:
-    """Hip angle (degrees; flexion positive, extension negative) from three landmarks.
+    """Angle (degrees; flexion positive) of the thigh against a reference line through the hip.
 
-    Goniometry as in the clinic (concepts.md §1.2): the axis is the greater
-    trochanter; the stationary arm runs along the trunk/pelvis line (a point
-    ``trunk`` above the trochanter); the moving arm runs along the thigh to the
-    knee (lateral femoral epicondyle). The angle is the signed angle that turns the
-    downward continuation of the trunk line, ``trochanter − trunk``, onto the thigh
-    line ``knee − trochanter``; counter-clockwise (thigh forward, for a body facing
-    right) is flexion.
+    The axis is the greater trochanter; the stationary arm runs from a point
+    ``trunk`` on the reference line above the trochanter; the moving arm runs along
+    the thigh to the knee (lateral femoral epicondyle). The angle turns the downward
+    continuation of the reference line, ``trochanter − trunk``, onto the thigh line
+    ``knee − trochanter``; counter-clockwise (thigh forward, body facing right) is
+    flexion. Which line is the reference decides what the angle means: a line fixed
+    in the pelvis gives the femur-to-pelvis angle (:func:`femur_pelvis_angle`); the
+    trunk line gives an apparent hip angle (:func:`apparent_hip_angle`).
 
     >>> hip_flexion(trunk=(0, 50), trochanter=(0, 0), knee=(40, 0))
     90.0
@@ -105,6 +112,54 @@ def hip_flexion(
         if vec.x == 0 and vec.y == 0:
             raise ModelInputError(name, value, "coincides with the trochanter; move it along its segment")
     return _signed_angle(down, thigh)
+
+
+def apparent_hip_angle(
+    shoulder: tuple[float, float],
+    trochanter: tuple[float, float],
+    knee: tuple[float, float],
+) -> float:
+    """Apparent hip angle (degrees, flexion positive): the thigh against the trunk line.
+
+    The trunk line runs from the shoulder (acromion) to the greater trochanter. Because
+    the lumbar spine bends between the shoulder and the pelvis, this angle adds lumbar
+    extension to hip extension (and lumbar flexion to hip flexion): it is what a side
+    photograph without pelvic landmarks can give, not the hip's own angle.
+
+    >>> round(apparent_hip_angle(shoulder=(-5, 50), trochanter=(0, 0), knee=(-8, -40)), 1)
+    -17.0
+    """
+    return hip_flexion(shoulder, trochanter, knee)
+
+
+def femur_pelvis_angle(
+    asis: tuple[float, float],
+    psis: tuple[float, float],
+    trochanter: tuple[float, float],
+    knee: tuple[float, float],
+) -> float:
+    """Angle of the femur against the pelvis (degrees; flexion positive).
+
+    The pelvic reference line is perpendicular to the ASIS–PSIS line, pointing down
+    through the trochanter; the angle turns it onto the thigh line (trochanter to
+    knee). It equals the thigh's angle from the vertical plus the ASIS–PSIS tilt
+    (:func:`thigh_from_vertical` read backwards). Because bone shape alone spreads the
+    ASIS–PSIS angle over 0–23° (Preece et al. 2008), the value in relaxed standing is
+    rarely 0°: the hip angle of a pose is this angle **minus the same person's value in
+    relaxed standing**, the goniometric 0° start position.
+
+    >>> femur_pelvis_angle(asis=(10, 0), psis=(0, 0), trochanter=(5, -10), knee=(5, -50))
+    0.0
+    >>> round(femur_pelvis_angle(asis=(10, 0), psis=(0, 1.7633), trochanter=(5, -10), knee=(5, -50)), 1)
+    10.0
+    """
+    a, p = _point("asis", asis), _point("psis", psis)
+    if a == p:
+        raise ModelInputError("asis", asis, "ASIS and PSIS coincide; give two different landmarks")
+    g = _point("trochanter", trochanter)
+    forward = Point(a.x - p.x, a.y - p.y)
+    down = Point(forward.y, -forward.x)  # the ASIS–PSIS direction turned 90° clockwise
+    return hip_flexion((g.x - down.x, g.y - down.y), g, knee)
 
 
 def check_hip(hip_deg: float) -> float:

@@ -7,15 +7,18 @@ Teaching model (linear)::
 with ``k = COUPLING.value ± COUPLING.uncertainty`` degrees of lordosis per degree of
 anterior pelvic tilt.
 
-Sources for the *direction* (concepts.md §3): voluntary anterior tilt deepened the
-lumbar curve and posterior tilt flattened it (Day et al. 1984, Phys Ther 64:510,
-n = 47); a standing study quantified the same relation (excerpt attributed to Levine &
-Whittle 1996, JOSPT: attribution UNVERIFIED in the course reference). The reference
-does **not** give the size of the coefficient, so ``k`` and the baseline are course
-estimates, chosen so that most of a tilt appears in the lumbar curve and labelled
-with a wide uncertainty. The coupling is a tendency: the spine can compensate, and
-hip-extension range did not correlate with standing tilt or lordosis
-(r = −0.04, −0.09; JOSPT 1990 12:243, concepts.md §3.6).
+Sources: when people tilt the pelvis on purpose, the lumbar curve follows. Voluntary
+anterior tilt deepened the curve and posterior tilt made it shallower (Day et al. 1984,
+Phys Ther 64:510, doi:10.1093/ptj/64.4.510, n = 47); in standing, a maximal anterior
+tilt of 11.4° came with 10.8° more lordosis and a maximal posterior tilt of 8.7° with
+9.0° less (Levine & Whittle 1996, JOSPT 24:130, doi:10.2519/jospt.1996.24.3.130), a
+within-person ratio close to 1. Across people the relation does not hold: in 90 adults
+standing pelvic inclination did not correlate with lordosis (Youdas et al. 1996, Phys
+Ther 76:1066). ``k`` = 0.75 ± 0.25 (0.5 to 1.0) is a course teaching value for one
+person's movement, below the measured mean ratio and with a wide uncertainty; the
+baseline is a course estimate. (A 1990 JOSPT study, often quoted here, correlated
+hip-extension range with tilt and with lordosis, r = −0.04 and −0.09; it did not test
+tilt against lordosis.)
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ class Estimate:
 
 COUPLING = Estimate(
     0.75, 0.25, "°/°",
-    "course teaching estimate; direction from Day et al. 1984 and Levine & Whittle 1996 "
-    "(concepts.md §3.3-3.4), size not given by the reference",
+    "course teaching value for one person's voluntary tilt; Levine & Whittle 1996 measured a mean "
+    "ratio close to 1 (10.8° of lordosis for 11.4° of tilt); direction also from Day et al. 1984",
 )
 LORDOSIS_AT_LEVEL = Estimate(
     40.0, 10.0, "°",

@@ -19,26 +19,41 @@ reasoning, not a measurement)::
 
     inner-edge share = 0.5 − 0.5 · clip(thigh rotation / 30°, −1, 1)
 
-Sources: moment arms and forces are course **estimates** (column ``evidence``); the
-*directions* follow Delp et al. 1999 (J Biomech 32:493; rotation moment arms shift
-toward internal rotation with flexion; gluteus maximus has a large external-rotation
-capacity) and the action lists in muscles.csv. The uncertainty of the net moments
-adds each arm's stated uncertainty (worst case).
+**A toy model, not a musculoskeletal model.** Its assumptions, stated on the lesson
+page and in problem set 3:
+
+* five actors only; each is a single straight line of pull with one extension and one
+  rotation moment arm, varying linearly with flexion between 0° and 90°;
+* moment arms and maximal forces are round course numbers (column ``evidence`` =
+  ``toy``), chosen only so that their *signs* and *order* follow the sources: gluteus
+  maximus has the largest external-rotation moment arm (Delp et al. 1999, J Biomech
+  32:493, doi:10.1016/S0021-9290(99)00032-9); rotation moment arms shift towards
+  internal rotation with flexion (same study, 15 of 18 compartments); the medial
+  hamstrings rotate the hip internally only a little (a secondary action) and the
+  hamstring part of adductor magnus not at all (conditional_actions.csv);
+* no force-length or force-velocity behaviour, no passive muscle force, no ligaments;
+  one torsional spring stands for everything that resists rotation;
+* the foot-pressure rule is kinetic-chain reasoning, not a measurement.
+
+The numbers it prints (N·m, degrees) therefore show directions and trade-offs, not
+sizes. A published lower-limb model (Delp et al. 1990, IEEE Trans Biomed Eng 37:757;
+Arnold et al. 2010; Rajagopal et al. 2016) would be needed for real values; the course
+did not take its parameters. The uncertainty of the net moments adds each arm's stated
+uncertainty (worst case).
 """
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
-from coursekit.errors import DataError
-from coursekit.errors import ModelInputError
+from coursekit.anatomy import Row, data_path, read_rows
+from coursekit.errors import DataError, ModelInputError
 
-__all__ = ["Actor", "BalanceConfig", "Balance", "actors", "moment_arm", "balance", "ACTOR_IDS"]
+__all__ = ["Actor", "BalanceConfig", "Balance", "actors", "load_actors", "moment_arm", "balance", "ACTOR_IDS"]
 
 ACTOR_IDS = ("gluteus_maximus", "biceps_femoris", "medial_hamstrings", "adductor_magnus",
              "internal_rotators")
@@ -57,28 +72,37 @@ class Actor:
     source: Mapping[str, str]
 
 
-def _parse(rows: list[dict[str, str]], path: str) -> dict[str, Actor]:
+_COLUMNS = ("actor", "label", "muscles", "quantity", "unit", "at_0deg", "at_90deg", "uncertainty", "evidence", "source")
+
+
+def _parse(rows: list[Row], path: Path) -> dict[str, Actor]:
     found: dict[str, dict] = {}
-    for n, row in enumerate(rows, start=2):
-        q = row.get("quantity", "")
+    for row in rows:
+        q = row.text("quantity")
         if q not in _QUANTITIES:
-            raise DataError(path, f"unknown quantity {q!r}; use one of {_QUANTITIES}", row=n, column="quantity")
-        try:
-            v0, v90, unc = float(row["at_0deg"]), float(row["at_90deg"]), float(row["uncertainty"])
-        except ValueError:
-            raise DataError(path, "at_0deg, at_90deg and uncertainty must be numbers", row=n) from None
-        if not row.get("source", "").strip():
-            raise DataError(path, "every row needs a source", row=n, column="source")
-        a = found.setdefault(row["actor"], {"label": row["label"], "muscles": tuple(row["muscles"].split(";")),
-                                            "values": {}, "uncertainty": {}, "source": {}})
-        a["values"][q], a["uncertainty"][q], a["source"][q] = (v0, v90), unc, row["source"]
+            raise row.error("quantity", f"unknown quantity {q!r}; use one of {', '.join(_QUANTITIES)}")
+        v0, v90, unc = row.number("at_0deg"), row.number("at_90deg"), row.number("uncertainty")
+        source = row.text("source")
+        actor = row.text("actor")
+        a = found.setdefault(actor, {"label": row.text("label"), "muscles": row.items("muscles"),
+                                     "values": {}, "uncertainty": {}, "source": {}})
+        a["values"][q], a["uncertainty"][q], a["source"][q] = (v0, v90), unc, source
     out = {}
     for key, a in found.items():
         missing = set(_QUANTITIES) - set(a["values"])
         if missing:
-            raise DataError(path, f"actor {key!r} lacks rows for {sorted(missing)}", column="quantity")
+            raise DataError(path.name, f"actor {key!r} lacks rows for {', '.join(sorted(missing))}", column="quantity")
         out[key] = Actor(id=key, **a)
     return out
+
+
+def load_actors(path: Path | str | None = None) -> dict[str, Actor]:
+    """Read the actors from a moment-arm table (default: the packaged ``moment_arms.csv``).
+
+    Bad rows raise :class:`~coursekit.errors.DataError` naming the file, row and column.
+    """
+    path = Path(path) if path is not None else data_path("moment_arms.csv")
+    return _parse(read_rows(path, _COLUMNS), path)
 
 
 @lru_cache(maxsize=1)
@@ -88,9 +112,7 @@ def actors() -> dict[str, Actor]:
     >>> sorted(actors())[:2]
     ['adductor_magnus', 'biceps_femoris']
     """
-    ref = resources.files("coursekit.data").joinpath("moment_arms.csv")
-    with ref.open(encoding="utf-8", newline="") as fh:
-        return _parse(list(csv.DictReader(fh)), "src/coursekit/data/moment_arms.csv")
+    return load_actors()
 
 
 def _flexion(value: float) -> float:
@@ -124,7 +146,7 @@ def _actor(actor_id: str) -> Actor:
 
 @dataclass(frozen=True)
 class BalanceConfig:
-    """Constants of the rotation-balance teaching model (all course estimates)."""
+    """Constants of the rotation-balance toy model (all course assumptions)."""
 
     stiffness: float = field(default=1.0, metadata={"help": "passive torsional resistance, N·m per degree"})
     rotation_limit: float = field(default=45.0, metadata={"help": "largest thigh rotation, degrees (AAOS)"})

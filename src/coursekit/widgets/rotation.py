@@ -88,8 +88,8 @@ class RotationBalance(Exercise):
             "and which muscles turn it in?</li>")
         return (f"<p style='color:{colour}'><b>{html.escape(res.verdict())}</b></p><ul>"
                 f"<li>{html.escape(res.summary())}</li>{hint}"
-                "<li>Moment arms and strengths are course estimates with stated uncertainty "
-                "(data/moment_arms.csv); their directions follow Delp et al. 1999.</li></ul>")
+                "<li>A toy model: moment arms and strengths are round course numbers "
+                "(data/moment_arms.csv); only their directions follow the sources (Delp et al. 1999).</li></ul>")
 
     def kernel_free(self) -> widgets.VBox:
         frames = [(name, lambda a=acts: rotation_figure(a)) for name, acts in PRESETS.items()]
