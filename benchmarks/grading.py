@@ -29,6 +29,7 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests"))  # the scripted-submission fixture lives with the tests
 
 
 @dataclass
@@ -66,7 +67,7 @@ def make_course(root: Path, assignment: str, env: dict[str, str]) -> Path:
 
 def make_submissions(course: Path, assignment: str, count: int, seed: int = 7) -> dict[str, str]:
     """``count`` scripted students: correct, partial (random half) and blank, in turn."""
-    from coursekit.assignments.submissions import fill, solution_answers, write_submission
+    from scripted_submissions import fill, solution_answers, write_submission
 
     source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)

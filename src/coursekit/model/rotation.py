@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from coursekit.errors import DataError
-from coursekit.errors import ModelInputError
+from coursekit.errors import DataError, ModelInputError
 
 __all__ = ["Actor", "BalanceConfig", "Balance", "actors", "moment_arm", "balance", "ACTOR_IDS"]
 
@@ -189,7 +188,7 @@ class Balance:
 
 def _activations(activations: Mapping[str, float]) -> dict[str, float]:
     table = actors()
-    out = {k: 0.0 for k in table}
+    out = dict.fromkeys(table, 0.0)
     for key, value in activations.items():
         _actor(key)
         if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
