@@ -5,7 +5,8 @@
 #   make serve   serve the built site on http://127.0.0.1:$(PORT)/
 #   make pdf     the whole course as one PDF (_build/pdf/course.pdf), printed by Chromium
 #   make publish push the built site to the gh-pages branch (GitHub Pages) with ghp-import
-#   make test    run the whole test suite (installs Debian chromium when it can)
+#   make lint    ruff and mypy on src/ and tests/ (configured in pyproject.toml)
+#   make test    lint, then run the whole test suite (installs Debian chromium when it can)
 #   make lab     JupyterLab for a student, with nbgrader's extensions
 #   make bench   run benchmarks/*.py
 #   make clean   remove build outputs (keeps .venv); `make distclean` also removes .venv
@@ -55,7 +56,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLCONFIGDIR ?= $(CURDIR)/$(BUILD_DIR)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup uv book book-full serve pdf publish test chromium lab bench clean distclean vendor
+.PHONY: help setup uv book book-full serve pdf publish lint test chromium lab bench clean distclean vendor
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -122,7 +123,11 @@ chromium:  ## install Debian chromium (browser tests) and bubblewrap (grading sa
 	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing \
 	  || echo "coursekit: apt-get could not install$$missing."
 
-test: setup chromium  ## run the whole test suite
+lint: setup  ## ruff and mypy on src/ and tests/ (settings in pyproject.toml)
+	ruff check src tests assignments/nbgrader_config.py
+	mypy
+
+test: setup chromium lint  ## lint, then run the whole test suite
 	@mkdir -p test-artifacts
 	@if python -c "import xdist" 2>/dev/null; then xdist="$(XDIST)"; else xdist=; fi; \
 	python -m pytest $$xdist $(PYTEST_ARGS)

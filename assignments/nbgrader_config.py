@@ -17,7 +17,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from coursekit.assignments.hooks import RestoreHiddenTests, StripHiddenTests
+from coursekit.course.hooks import RestoreHiddenTests, StripHiddenTests
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 here = os.path.dirname(os.path.abspath(__file__))

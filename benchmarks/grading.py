@@ -47,6 +47,7 @@ WHOLE_JOB_RATIO = 30.0
 ONE_SUBMISSION_S = 2.0
 MARGINAL_S = 0.050
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests"))  # the scripted-submission fixture lives with the tests
 
 
 @dataclass
@@ -84,7 +85,7 @@ def make_course(root: Path, assignment: str, env: dict[str, str]) -> Path:
 
 def make_submissions(course: Path, assignment: str, count: int, seed: int = 7) -> dict[str, str]:
     """``count`` scripted students, in turn: correct, half answered (a random half), blank."""
-    from coursekit.assignments.submissions import fill, solution_answers, write_submission
+    from scripted_submissions import fill, solution_answers, write_submission
 
     source = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)

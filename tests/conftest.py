@@ -16,6 +16,7 @@ Fixtures other test files can use:
 * ``screenshots`` -> ``test-artifacts/screenshots/`` (created), for extra screenshots.
   (Use the fixtures rather than ``from conftest import ...``: with several conftest.py
   files in tests/, the module named ``conftest`` may not be this one.)
+* ``--update-goldens``: rewrite ``tests/goldens/`` instead of comparing (see ``tests/goldens.py``).
 * ``toc_page``: a test that takes this argument runs once per page a reader can open
   (every file in ``_toc.yml`` plus Sphinx's index and search pages), e.g. ``"book/index.html"``.
 
@@ -25,8 +26,6 @@ Browser tests are skipped (with the reason) only when ``/usr/bin/chromium`` is a
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
@@ -44,6 +43,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from filelocks import file_lock, shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -60,6 +61,11 @@ WARNING_RE = re.compile(r"(?:^|\s)(WARNING|ERROR|SEVERE|CRITICAL):\s")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 # Pages Sphinx generates on its own; they are checked in the browser too.
 GENERATED_PAGES = ("genindex.html", "search.html")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite the golden files in tests/goldens/ instead of comparing with them")
 
 
 # ----------------------------------------------------------------------------- the book
@@ -151,17 +157,6 @@ def build_book(output: Path) -> BookBuild:
     return BookBuild(output / "_build" / "html", log, proc.returncode)
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _run_id() -> str:
     """Same for every xdist worker of one run, different between runs."""
     return os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"single-{os.getpid()}-{uuid.uuid4().hex}"
@@ -173,10 +168,9 @@ def book_build(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
     reused = _reusable_make_build()
     if reused is not None:
         return reused
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = shared_dir(tmp_path_factory)
     out, stamp = shared / "coursekit-book", shared / "coursekit-book.json"
-    with _file_lock(shared / "coursekit-book.lock"):
+    with file_lock(shared / "coursekit-book.lock"):
         if stamp.is_file():
             data = json.loads(stamp.read_text(encoding="utf-8"))
             if data["run"] == _run_id():

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-
-from types import SimpleNamespace
-
 from myst_nb.core.config import ipywidgets_js_factory
 from sphinx.errors import ExtensionError
 from sphinx.ext.mathjax import MATHJAX_URL

@@ -55,44 +55,63 @@ def muscles_command(hip: tuple[str, ...], knee: tuple[str, ...], group_name: str
         click.echo(name)
 
 
+def _course_root(course: str | None) -> str:
+    """The course folder: ``--course``, else found like nbgrader (``.`` or ``./assignments``)."""
+    from coursekit.course import find_course
+
+    return str(find_course(course).root)
+
+
+_COURSE_HELP = ("The nbgrader course directory (default: the current folder when it holds nbgrader_config.py, "
+                "else ./assignments).")
+
+
 @main.command("assignments")
 @click.argument("step", type=click.Choice(["build", "validate", "release", "workspace"]))
 @click.argument("ids", nargs=-1)
-@click.option("--course", "course", default="assignments", show_default=True, type=click.Path(file_okay=False),
-              help="The nbgrader course directory.")
+@click.option("--course", "course", default=None, type=click.Path(file_okay=False), help=_COURSE_HELP)
 @click.option("--to", "to", default="student", show_default=True, type=click.Path(file_okay=False),
               help="workspace: the student folder to copy released assignments into.")
 @_friendly_errors
-def assignments_command(step: str, ids: tuple[str, ...], course: str, to: str) -> None:
+def assignments_command(step: str, ids: tuple[str, ...], course: str | None, to: str) -> None:
     """Build source notebooks from specs, validate or release them, or copy releases to a student folder."""
     from coursekit import assignments
 
     extra = {"to": to} if step == "workspace" else {}
-    for result in getattr(assignments, step)(course, list(ids) or None, **extra):
+    for result in getattr(assignments, step)(_course_root(course), list(ids) or None, **extra):
         click.echo(result.describe(step))
+
+
+def _grade_option(name: str, *decls: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A ``coursekit grade`` option whose default and help come from :class:`GradeConfig`."""
+    from coursekit.grading.config import option_default, option_help
+
+    default = option_default(name)
+    if kwargs.get("is_flag"):
+        return click.option(*decls, help=option_help(name)[0].upper() + option_help(name)[1:] + ".", **kwargs)
+    return click.option(*decls, default=default, show_default=default is not None,
+                        help=option_help(name)[0].upper() + option_help(name)[1:] + ".", **kwargs)
 
 
 @main.command("grade")
 @click.argument("assignment")
-@click.option("--course", default="assignments", show_default=True, type=click.Path(file_okay=False),
-              help="nbgrader course directory.")
-@click.option("--student", "students", multiple=True, help="Only this student (repeatable).")
-@click.option("--workers", type=int, default=None, help="Parallel sandboxed workers (default: CPU cores).")
-@click.option("--force", is_flag=True, help="Regrade submissions that are already graded.")
-@click.option("--sandbox", type=click.Choice(["auto", "bwrap", "rlimits"]), default="auto", show_default=True,
-              help="Isolation: bubblewrap namespaces, or rlimits only.")
-@click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds one cell may run.")
+@click.option("--course", default=None, type=click.Path(file_okay=False), help=_COURSE_HELP)
+@_grade_option("students", "--student", "students", multiple=True)
+@_grade_option("workers", "--workers", type=int)
+@_grade_option("force", "--force", is_flag=True)
+@_grade_option("sandbox", "--sandbox", type=click.Choice(["auto", "bwrap", "rlimits"]))
+@_grade_option("cell_timeout", "--cell-timeout", type=float)
 @click.option("--no-feedback", is_flag=True, help="Do not generate nbgrader feedback HTML.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_friendly_errors
-def grade_command(assignment: str, course: str, students: tuple[str, ...], workers: int | None, force: bool,
-                  sandbox: str, cell_timeout: float, no_feedback: bool, no_progress: bool) -> None:
+def grade_command(assignment: str, course: str | None, students: tuple[str, ...], workers: int | None, force: bool,
+                  sandbox: str, cell_timeout: float | None, no_feedback: bool, no_progress: bool) -> None:
     """Autograde ASSIGNMENT's submissions in sandboxes into nbgrader's gradebook."""
     from pathlib import Path
 
     from coursekit.grading import GradeConfig, grade_assignment
 
-    config = GradeConfig(course=Path(course), assignment=assignment, students=list(students) or None,
+    config = GradeConfig(course=Path(_course_root(course)), assignment=assignment, students=list(students) or None,
                          force=force, sandbox=sandbox, cell_timeout=cell_timeout,
                          feedback=not no_feedback, progress=not no_progress)
     if workers is not None:
@@ -103,15 +122,14 @@ def grade_command(assignment: str, course: str, students: tuple[str, ...], worke
 @main.command("collect")
 @click.argument("assignment")
 @click.argument("zip_path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--course", default="assignments", show_default=True, type=click.Path(file_okay=False),
-              help="nbgrader course directory.")
+@click.option("--course", default=None, type=click.Path(file_okay=False), help=_COURSE_HELP)
 @click.option("--pattern", default=None, help="Regex with groups 'student' and 'file' for the zip's file names.")
 @_friendly_errors
-def collect_command(assignment: str, zip_path: str, course: str, pattern: str | None) -> None:
+def collect_command(assignment: str, zip_path: str, course: str | None, pattern: str | None) -> None:
     """Copy an LMS download (zip of files named by student) into submitted/."""
     from coursekit.grading import collect_zip
 
-    click.echo(collect_zip(course, assignment, zip_path, pattern=pattern).text())
+    click.echo(collect_zip(_course_root(course), assignment, zip_path, pattern=pattern).text())
 
 
 @main.command("questions")

@@ -15,13 +15,9 @@ rows and multiple choice; ``wrong_sign_credit`` for a number with the wrong sign
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import fcntl
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +25,8 @@ import nbformat
 import pytest
 
 from coursekit import assignments
-from coursekit.assignments.submissions import fill, solution_answers, write_submission
+from filelocks import file_lock, shared_dir
+from scripted_submissions import fill, solution_answers, write_submission
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "assignments"
@@ -192,29 +189,12 @@ def _submission(course: assignments.Course, ps: str, scenario: Scenario) -> nbfo
     return nb
 
 
-def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder shared by the pytest-xdist workers of one run (the run's own tmp otherwise)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive file lock: one worker builds, the others wait and reuse."""
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory: pytest.TempPathFactory) -> assignments.Course:
     """A tmp copy of the course, built from the specs and released by nbgrader (once per run)."""
-    shared = _shared_dir(tmp_path_factory)
+    shared = shared_dir(tmp_path_factory)
     root = shared / "coursekit-course" / "assignments"
-    with _locked(shared / "coursekit-course.lock"):
+    with file_lock(shared / "coursekit-course.lock"):
         if not (root.parent / "released").exists():
             shutil.rmtree(root.parent, ignore_errors=True)
             shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(
@@ -230,7 +210,7 @@ def graded_course(released_course: assignments.Course, tmp_path_factory: pytest.
     """Scripted submissions autograded, feedback generated and grades exported (once per run)."""
     course = released_course
     done = course.root.parent / "graded.json"
-    with _locked(_shared_dir(tmp_path_factory) / "coursekit-graded.lock"):
+    with file_lock(shared_dir(tmp_path_factory) / "coursekit-graded.lock"):
         if done.exists():
             logs = {tuple(k.split("/")): v for k, v in json.loads(done.read_text(encoding="utf-8")).items()}
         else:
@@ -249,16 +229,15 @@ def _grade_everything(course: assignments.Course) -> dict[tuple[str, str], str]:
             logs[(ps, scenario.student)] = course.autograde(ps, scenario.student)
     _grade_free_text(course, "ps3", "alice", MANUAL_SCORE)
     for ps in SCENARIOS:
-        course.generate_feedback(ps)  # every autograded student of the assignment
+        problems = course.generate_feedback(ps)  # every autograded student of the assignment
+        assert problems == {}, problems
     course.export_csv(course.root / "grades.csv")
     return logs
 
 
 def _grade_free_text(course: assignments.Course, ps: str, student: str, score: float) -> None:
     """What an instructor does in formgrader: give points to a free-text answer."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(course.config().CourseDirectory.db_url, assignments.COURSE_ID) as gradebook:
+    with course.gradebook() as gradebook:
         submission = gradebook.find_submission_notebook(ps, ps, student)
         for grade in submission.grades:
             if grade.cell.name.endswith("-answer"):

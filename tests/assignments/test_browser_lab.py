@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from coursekit import assignments
-from coursekit.assignments import metadata as md
+from coursekit.course import cells as md
 
 from .conftest import REPO
 

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from coursekit.assignments import metadata as md
-from coursekit.assignments.submissions import solution_answers
+from coursekit.course import cells as md
+from scripted_submissions import solution_answers
 
 from .conftest import MANUAL_SCORE, SCENARIOS
 
@@ -24,7 +24,7 @@ def _key_lines(course, ps: str) -> list[str]:
     source = nbformat.read(course.source(ps), as_version=4)
     lines = []
     for cell in source.cells:
-        if md.is_answer(cell):
+        if md.is_autograded_answer(cell):
             inside = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
             lines += [line.strip() for line in inside.splitlines() if len(line.strip()) > 12]
     return lines
@@ -42,7 +42,7 @@ def test_released_notebook_has_no_solution_and_no_hidden_check(released_course, 
         assert line not in text, f"{ps}: the key line {line!r} was released"
     tests = [c for c in released.cells if md.is_test(c)]
     assert tests and all(c.source.splitlines()[-1].startswith("check_answer(") for c in tests)
-    answers = [c for c in released.cells if md.is_answer(c)]
+    answers = [c for c in released.cells if md.is_autograded_answer(c)]
     assert answers and all(c.source.endswith("# YOUR CODE HERE") and "= None" in c.source for c in answers)
     manual = [c for c in released.cells if md.is_manual(c)]
     assert all(c.source == "YOUR ANSWER HERE" for c in manual)
@@ -56,10 +56,9 @@ def test_autograde_gives_exactly_the_expected_score(graded_course, ps, scenario)
 
 
 def test_every_question_scores_full_points_for_the_key(graded_course):
-    from nbgrader.api import Gradebook
-
     course = graded_course.course
-    with Gradebook(course.config().CourseDirectory.db_url, "coursekit-hip") as gradebook:
+    assert course.course_id == "coursekit-hip"
+    with course.gradebook() as gradebook:
         for ps in ASSIGNMENTS:
             notebook = gradebook.find_submission_notebook(ps, ps, "alice")
             auto = {g.name: (g.auto_score, g.max_score) for g in notebook.grades if g.name.endswith("-test")}
@@ -134,4 +133,4 @@ def test_solution_answers_cover_every_answer_cell(released_course):
     for ps in ASSIGNMENTS:
         source = nbformat.read(released_course.source(ps), as_version=4)
         answers = solution_answers(source)
-        assert set(answers) == {md.grade_id(c) for c in source.cells if md.is_answer(c) or md.is_manual(c)}
+        assert set(answers) == {md.grade_id(c) for c in source.cells if md.is_answer(c)}

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from coursekit import assignments
-from coursekit.assignments import metadata as md
 from coursekit.assignments.notebook import build_notebook
 from coursekit.assignments.spec import EXAMPLE, SpecError, parse_spec
 from coursekit.assignments.validate import SourceValidationError, validate_notebook
 from coursekit.cli import main
+from coursekit.course import cells as md
 from coursekit.errors import CourseKitError
 
 from .conftest import COURSE
@@ -47,7 +47,7 @@ def test_a_question_block_becomes_prompt_answer_and_test_cells_with_nbgrader_met
     assert md.objective(prompt) == "pelvic-tilt.2"
     assert "Question 9.1 · 2 points, autograded" in prompt.source
     assert "*Learning objective `pelvic-tilt.2`: Compute pelvic tilt from the ASIS-PSIS line" in prompt.source
-    assert md.is_answer(answer) and md.grade_id(answer) == "ps1-tilt-lunge-answer"
+    assert md.is_autograded_answer(answer) and md.grade_id(answer) == "ps1-tilt-lunge-answer"
     assert md.is_test(test) and md.points(test) == 2.0 and md.is_locked(test)
     assert test.source.splitlines()[1:] == [
         'check_answer("ps1.tilt-lunge", tilt, 2)',
@@ -194,7 +194,7 @@ def test_cli_validate_fails_with_the_problem_and_exit_status_2(course_copy: Path
 
 def test_the_public_api_is_pinned():
     assert sorted(assignments.__all__) == [
-        "BuildResult", "COURSE_ID", "Course", "NbgraderStepError", "Problem", "SourceValidationError", "Spec",
+        "BuildResult", "Course", "NbgraderStepError", "Problem", "SourceValidationError", "Spec",
         "SpecError", "build", "env_bin_on_path", "load_spec", "parse_spec", "release", "specs", "validate",
         "workspace",
     ]

@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from coursekit.assignments import metadata as md
-from coursekit.assignments.submissions import fill, solution_answers
+from coursekit.course import cells as md
+from scripted_submissions import fill, solution_answers
 
 from .conftest import SCENARIOS
 

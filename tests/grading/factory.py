@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pytest
 from nbformat import NotebookNode
+
+from coursekit.grading.cgroups import CgroupLimits
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -40,17 +44,36 @@ def make_notebook(*cells: NotebookNode) -> NotebookNode:
     return nbformat.v4.new_notebook(cells=list(cells))
 
 
+def _sandbox_problem() -> str | None:
+    from coursekit.grading.sandbox import bwrap_unavailable
+
+    return bwrap_unavailable()
+
+
+_BWRAP_PROBLEM = _sandbox_problem()
+#: Tests of protections only the bubblewrap sandbox gives.
+needs_bwrap = pytest.mark.skipif(_BWRAP_PROBLEM is not None, reason=f"needs the bubblewrap sandbox: {_BWRAP_PROBLEM}")
+#: Tests of what grading as root adds (a uid of its own per worker's submissions).
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: submissions run as a uid of their own only then")
+#: Tests of the per-worker memory/process budget.
+needs_cgroup_v1 = pytest.mark.skipif(
+    not CgroupLimits(memory_mb=1, pids=1).available(),
+    reason="needs root and writable cgroup v1 memory+pids controllers (/sys/fs/cgroup/memory, /sys/fs/cgroup/pids)")
+
+
 def release_course(dest: Path) -> Path:
-    """A copy of the real course with ``ps1`` released (gradebook, release/)."""
+    """A copy of the real course with ``ps1`` released (gradebook, release/); fails with nbgrader's log."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "assignments" / "nbgrader_config.py", dest)
     shutil.copytree(REPO / "assignments" / "source" / ASSIGNMENT, dest / "source" / ASSIGNMENT)
-    for _ in range(3):
-        done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=dest,
-                              capture_output=True, text=True)
-        if (dest / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists():
-            return dest
-    raise RuntimeError(f"generate_assignment failed: {done.stderr[-2000:]}")
+    # nbgrader runs `alembic` by name when it creates the gradebook: this environment's bin comes first
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=dest,
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0 or not (dest / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists():
+        raise RuntimeError(f"nbgrader generate_assignment {ASSIGNMENT} failed (exit {done.returncode}) in {dest}:\n"
+                           f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return dest
 
 
 def source_nb(course: Path) -> NotebookNode:
@@ -62,7 +85,7 @@ def release_nb(course: Path) -> NotebookNode:
 
 
 def correct_answers(course: Path) -> dict[str, str]:
-    from coursekit.assignments.submissions import solution_answers
+    from scripted_submissions import solution_answers
 
     return solution_answers(source_nb(course))
 
@@ -80,7 +103,7 @@ def points_per_answer(course: Path) -> dict[str, float]:
 def submit(course: Path, student: str, nb: NotebookNode | None = None, *, answers: dict[str, str] | None = None,
            name: str | None = None, raw: bytes | None = None) -> Path:
     """Write a submission (a filled release notebook, or raw bytes) into submitted/."""
-    from coursekit.assignments.submissions import fill
+    from scripted_submissions import fill
 
     folder = course / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)

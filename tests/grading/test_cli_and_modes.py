@@ -19,7 +19,7 @@ from coursekit.cli import main
 from coursekit.grading import GradeConfig, grade_assignment
 from coursekit.grading import records as rec
 
-from .factory import ASSIGNMENT, BIN, correct_answers, release_nb, submit
+from .factory import ASSIGNMENT, BIN, correct_answers, needs_bwrap, release_nb, submit
 from .test_adversarial import settled_leftovers
 
 pytestmark = pytest.mark.nbgrader
@@ -30,8 +30,9 @@ def test_public_api_names():
                                                  "create_sandbox", "grade_assignment"]
 
 
+@needs_bwrap
 def test_collect_then_grade_from_the_command_line(course: Path, tmp_path: Path):
-    from coursekit.assignments.submissions import fill
+    from scripted_submissions import fill
 
     archive = tmp_path / "lms.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 import csv
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from coursekit.grading import GradeConfig, grade_assignment
+from goldens import check_golden
 
 from .factory import ASSIGNMENT, REPO, correct_answers, submit
 
@@ -69,8 +69,20 @@ def test_class_report_has_plots_with_alt_text_and_common_wrong_answers(graded: P
     assert "failed to grade" in page and "broken" in page
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def _feedback_fragments(page: str) -> str:
+    """The coursekit feedback blocks of a feedback page (nbconvert's own markup left out)."""
+    return "\n".join(re.findall(r'<div class="coursekit-feedback">.*?</div>', page, flags=re.S))
+
+
+def test_feedback_and_exports_match_their_golden_files(graded: Path, request: pytest.FixtureRequest):
+    folder = graded / "coursekit-grades/ps1"
+    check_golden(request, "grading/feedback-wrong0.html",
+                 _feedback_fragments((graded / "feedback/wrong0/ps1/ps1.html").read_text()))
+    check_golden(request, "grading/grades.csv", (folder / "grades.csv").read_text())
+    check_golden(request, "grading/lms.csv", (folder / "lms.csv").read_text())
+    check_golden(request, "grading/report.html", (folder / "report.html").read_text())
+
+
 def _in_own_thread(func):
     """Run ``func`` in a fresh thread: Playwright's sync API refuses a thread whose
     event loop another library (nbclient, IPython) left running."""
@@ -90,6 +102,8 @@ def _in_own_thread(func):
     return outcome["value"]
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 def test_screenshots_of_report_and_feedback(graded: Path):
     from playwright.sync_api import sync_playwright
 

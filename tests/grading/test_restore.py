@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.grading.notebooks import BrokenSubmission, read_submission, restore, strip_hidden_tests
+from coursekit.course.regions import strip_hidden
+from coursekit.grading.notebooks import BrokenSubmission, read_submission, restore
 
 from .factory import make_answer_cell, make_grade_cell, make_locked_cell, make_notebook
 
@@ -123,4 +124,4 @@ def test_old_nbformat_is_converted_and_flagged(tmp_path: Path):
 
 
 def test_strip_hidden_tests_keeps_visible_part():
-    assert strip_hidden_tests(TEST_SRC) == 'check("q.a", a)'
+    assert strip_hidden(TEST_SRC) == 'check("q.a", a)'

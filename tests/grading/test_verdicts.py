@@ -31,7 +31,7 @@ def test_answer_exported_for_another_question_is_ignored():
 def test_cell_error_explains_missing_answer():
     error = {"output_type": "error", "ename": "NameError", "evalue": "name 'front_crest' is not defined"}
     verdict = judge_cell("t", SRC, 1.0, [error])
-    assert verdict.score == 0.0 and "NameError" in verdict.questions[0].problem
+    assert verdict.score == 0.0 and "NameError" in (verdict.questions[0].problem or "")
 
 
 def test_forged_score_output_does_not_count():

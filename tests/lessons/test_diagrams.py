@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from coursekit import anatomy
 from coursekit.anatomy import Status
-from coursekit.diagrams import hip_angles, matrix, posterior, poses
+from coursekit.diagrams import hip_angles, matrix, poses, posterior
 from coursekit.diagrams.style import PALETTE, alt_text, png_bytes
 
 RANGES = pd.DataFrame(

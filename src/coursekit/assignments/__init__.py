@@ -8,18 +8,18 @@ nbgrader to release them.
 * :func:`validate`: metadata, ids, points, bank questions, objectives, up to date
 * :func:`release`: validate, then nbgrader ``generate_assignment`` -> ``release/<id>/``
 * :func:`workspace`: copy released assignments into a student folder (``make lab``)
-* :class:`Course`: the nbgrader course directory and nbgrader's API (autograde, feedback, export)
+* :class:`Course`: the nbgrader course directory (from :mod:`coursekit.course`, the nbgrader layer)
 """
 
 from __future__ import annotations
 
-from coursekit.assignments.course import COURSE_ID, Course, NbgraderStepError, env_bin_on_path
 from coursekit.assignments.spec import Spec, SpecError, load_spec, parse_spec
 from coursekit.assignments.validate import Problem, SourceValidationError
 from coursekit.assignments.workflow import BuildResult, build, release, specs, validate, workspace
+from coursekit.course import Course, env_bin_on_path
+from coursekit.errors import NbgraderStepError
 
 __all__ = [
-    "COURSE_ID",
     "BuildResult",
     "Course",
     "NbgraderStepError",

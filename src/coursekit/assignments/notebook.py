@@ -19,14 +19,13 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_notebook
 
-from coursekit.assignments import metadata as md
 from coursekit.assignments.questions import QuestionInfo, objectives, question_info
 from coursekit.assignments.spec import Block, Spec, SpecError
+from coursekit.course import cells as md
+from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters
 
-__all__ = ["build_notebook", "test_source", "prompt_source", "HIDDEN_BEGIN", "HIDDEN_END", "notebook_text"]
+__all__ = ["build_notebook", "test_source", "prompt_source", "notebook_text"]
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -34,7 +33,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def test_source(question: str, answer: str, points: float) -> str:
+def test_source(question: str, answer: str, points: float, delimiters: Delimiters = DEFAULT_DELIMITERS) -> str:
     """The source of a test cell.
 
     >>> print(test_source("ps1.tilt", "tilt", 2))
@@ -48,9 +47,9 @@ def test_source(question: str, answer: str, points: float) -> str:
         [
             "# Run this cell to check your answer. It does not change your answer.",
             f'check_answer("{question}", {answer}, {_number(points)})',
-            HIDDEN_BEGIN,
+            delimiters.line(delimiters.begin_test),
             f'grade("{question}", {answer}, {_number(points)})',
-            HIDDEN_END,
+            delimiters.line(delimiters.end_test),
         ]
     )
 
@@ -83,7 +82,7 @@ def _points(block: Block, spec: Spec) -> float:
     return value
 
 
-def _question_cells(block: Block, spec: Spec, number: str) -> list[NotebookNode]:
+def _question_cells(block: Block, spec: Spec, number: str, delimiters: Delimiters) -> list[NotebookNode]:
     info = question_info(block.arg)
     points = _points(block, spec)
     gid = md.slug(block.arg)
@@ -98,12 +97,15 @@ def _question_cells(block: Block, spec: Spec, number: str) -> list[NotebookNode]
     return [
         prompt,
         md.make_answer_cell(block.body, f"{gid}-answer", question=info.id),
-        md.make_test_cell(test_source(info.id, answer, points), f"{gid}-test", points=points, question=info.id),
+        md.make_test_cell(test_source(info.id, answer, points, delimiters), f"{gid}-test", points=points, question=info.id),
     ]
 
 
-def build_notebook(spec: Spec) -> NotebookNode:
-    """Build the source notebook for ``spec`` (deterministic: same spec, same bytes)."""
+def build_notebook(spec: Spec, delimiters: Delimiters = DEFAULT_DELIMITERS) -> NotebookNode:
+    """Build the source notebook for ``spec`` (deterministic: same spec, same bytes).
+
+    ``delimiters`` are the course's hidden-test markers (:attr:`coursekit.course.Course.delimiters`).
+    """
     cells: list[NotebookNode] = []
     counters = {"setup": 0, "widget": 0, "code": 0, "markdown": 0, "question": 0}
     for block in spec.blocks:
@@ -116,7 +118,7 @@ def build_notebook(spec: Spec) -> NotebookNode:
         elif block.kind == "code":
             cells.append(md.make_code_cell(block.body, cell_id=f"code-{n}"))
         else:
-            cells += _question_cells(block, spec, f"{spec.id.removeprefix('ps')}.{n}")
+            cells += _question_cells(block, spec, f"{spec.id.removeprefix('ps')}.{n}", delimiters)
     nb = new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),

@@ -11,15 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from coursekit.errors import QuestionError
-
 __all__ = [
     "QuestionInfo",
     "RubricItem",
     "MANUAL_KINDS",
     "question_info",
     "objectives",
-    "bank_question_ids",
 ]
 
 #: Question kinds graded by hand in a Markdown cell.
@@ -107,24 +104,8 @@ def question_info(question_id: str) -> QuestionInfo:
     )
 
 
-def bank_question_ids() -> set[str]:
-    """Every question id in the bank."""
-    from coursekit import bank
-
-    return {str(_get(q, "id")) for q in bank.questions()}
-
-
 def objectives() -> dict[str, str]:
     """Objective id -> text, from ``coursekit/data/objectives.csv``."""
     from coursekit import bank
 
     return {oid: o.text for oid, o in bank.objectives().items()}
-
-
-def known_question(question_id: str) -> bool:
-    """True when the bank has the question."""
-    try:
-        question_info(question_id)
-    except QuestionError:
-        return False
-    return True

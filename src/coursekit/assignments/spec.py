@@ -118,7 +118,9 @@ def _front_matter(text: str, path: str | Path) -> tuple[dict, list[str], int]:
 
 
 def _markdown_blocks(chunk: list[str], first_line: int) -> list[Block]:
-    blocks, current, start = [], [], first_line
+    blocks: list[Block] = []
+    current: list[str] = []
+    start = first_line
     for offset, line in enumerate(chunk + ["+++"]):
         if line.strip() == "+++":
             text = "\n".join(current).strip()

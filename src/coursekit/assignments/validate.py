@@ -4,7 +4,7 @@ Every problem names the notebook, the cell (index and grade id) and what to do n
 problems of a notebook are reported at once.
 
 >>> from nbformat.v4 import new_notebook
->>> from coursekit.assignments import metadata as md
+>>> from coursekit.course import cells as md
 >>> cell = md.make_test_cell('grade("ps9.none", x, 1)', "t", points=2, question="ps9.none")
 >>> [p.message for p in check_test_cell(cell)][:2]  # doctest: +NORMALIZE_WHITESPACE
 ["has no '### BEGIN HIDDEN TESTS' / '### END HIDDEN TESTS' region: the graded grade(...) call
@@ -13,8 +13,6 @@ problems of a notebook are reported at once.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import re
 from collections import Counter
@@ -25,10 +23,10 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.assignments import metadata as md
-from coursekit.assignments.notebook import HIDDEN_BEGIN, HIDDEN_END
 from coursekit.assignments.questions import objectives, question_info
 from coursekit.checks import grade_calls
+from coursekit.course import cells as md
+from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, split_region
 from coursekit.errors import QuestionError, SourceValidationError
 
 __all__ = [
@@ -38,10 +36,6 @@ __all__ = [
     "validate_notebook",
     "objectives_covered",
 ]
-
-SOLUTION_BEGIN = "### BEGIN SOLUTION"
-SOLUTION_END = "### END SOLUTION"
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -61,20 +55,6 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def _region(source: str, begin: str, end: str) -> tuple[str, str] | str:
-    """Split source into (outside, inside) a single begin/end region, or return a problem."""
-    lines = source.split("\n")
-    starts = [i for i, line in enumerate(lines) if begin in line]
-    ends = [i for i, line in enumerate(lines) if end in line]
-    if not starts and not ends:
-        return f"has no {begin!r} / {end!r} region"
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        return f"needs exactly one {begin!r} line followed by one {end!r} line"
-    inside = "\n".join(lines[starts[0] + 1 : ends[0]])
-    outside = "\n".join(lines[: starts[0]] + lines[ends[0] + 1 :])
-    return outside, inside
-
-
 def _known(question: str) -> str | None:
     try:
         info = question_info(question)
@@ -85,10 +65,10 @@ def _known(question: str) -> str | None:
     return None
 
 
-def check_test_cell(cell: NotebookNode) -> list[Problem]:
+def check_test_cell(cell: NotebookNode, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Problem]:
     """Problems of one autograded test cell (region, grade call, points, bank)."""
     gid, out = md.grade_id(cell), []
-    split = _region(cell.source, HIDDEN_BEGIN, HIDDEN_END)
+    split = split_region(cell.source, *delimiters.test_lines)
     if isinstance(split, str):
         out.append(Problem(split + ": the graded grade(...) call must be hidden from students"))
         visible, hidden = cell.source, cell.source
@@ -113,11 +93,11 @@ def check_test_cell(cell: NotebookNode) -> list[Problem]:
     return [Problem(p.message, grade_id=gid) for p in out]
 
 
-def _check_answer_cell(cell: NotebookNode) -> list[Problem]:
-    split = _region(cell.source, SOLUTION_BEGIN, SOLUTION_END)
+def _check_answer_cell(cell: NotebookNode, delimiters: Delimiters) -> list[Problem]:
+    split = split_region(cell.source, *delimiters.solution_lines)
     if isinstance(split, str):
         return [Problem(split + ": the solution must be marked so it is removed on release")]
-    if HIDDEN_BEGIN in cell.source:
+    if delimiters.begin_test in cell.source:
         return [Problem("contains hidden tests: they belong in the test cell")]
     return []
 
@@ -133,42 +113,34 @@ def _check_manual_cell(cell: NotebookNode) -> list[Problem]:
     return []
 
 
-def _check_cell(cell: NotebookNode, validator: Any) -> list[Problem]:
-    from nbgrader.nbgraderformat import ValidationError
-
+def _check_cell(cell: NotebookNode, delimiters: Delimiters) -> list[Problem]:
     out: list[Problem] = []
-    try:
-        validator.validate_cell(cell)
-    except ValidationError as err:
-        out.append(Problem(f"nbgrader metadata is invalid ({err})"))
+    if problem := md.metadata_problem(cell):
+        out.append(Problem(f"nbgrader metadata is invalid ({problem})"))
     if md.is_grade(cell) and md.points(cell) <= 0:
         out.append(Problem("is a grade cell worth 0 points: give it points > 0"))
     if md.is_test(cell):
-        out += check_test_cell(cell)
-    elif md.is_answer(cell):
-        out += _check_answer_cell(cell)
+        out += check_test_cell(cell, delimiters)
+    elif md.is_autograded_answer(cell):
+        out += _check_answer_cell(cell, delimiters)
     elif md.is_manual(cell):
         out += _check_manual_cell(cell)
-    elif SOLUTION_BEGIN in cell.source or HIDDEN_BEGIN in cell.source:
+    elif delimiters.begin_solution in cell.source or delimiters.begin_test in cell.source:
         out.append(Problem("has a solution or hidden-test region but is not an answer or test cell"))
     return out
 
 
-def validate_notebook(nb: NotebookNode, name: str) -> list[Problem]:
+def validate_notebook(nb: NotebookNode, name: str, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Problem]:
     """Every problem in one source notebook (empty when it is ready to release)."""
     out: list[Problem] = []
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as err:
         out.append(Problem(f"is not a valid notebook ({err.message})", name))
-    # nbgrader is imported on use: importing coursekit.assignments stays cheap.
-    from nbgrader.nbgraderformat import MetadataValidator
-
-    validator = MetadataValidator()
     ids = Counter(md.grade_id(c) for c in nb.cells if md.grade_id(c))
     for index, cell in enumerate(nb.cells):
         gid = md.grade_id(cell)
-        problems = _check_cell(cell, validator)
+        problems = _check_cell(cell, delimiters)
         if gid and ids[gid] > 1:
             problems.append(Problem(f"grade id {gid!r} is used by {ids[gid]} cells: ids must be unique"))
         out += [Problem(p.message, name, index, gid) for p in problems]
@@ -186,9 +158,10 @@ def objectives_covered(nb: NotebookNode) -> set[str]:
     """Objective ids assessed by the graded questions of a notebook."""
     covered = set()
     for cell in nb.cells:
-        if (md.is_test(cell) or md.is_manual(cell)) and md.question_id(cell):
+        qid = md.question_id(cell)
+        if (md.is_test(cell) or md.is_manual(cell)) and qid:
             try:
-                covered.add(question_info(md.question_id(cell)).objective)
+                covered.add(question_info(qid).objective)
             except QuestionError:
                 continue
     return covered

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.assignments.course import Course
+from nbformat import NotebookNode
+
 from coursekit.assignments.notebook import build_notebook, notebook_text
 from coursekit.assignments.questions import objectives, question_info
 from coursekit.assignments.rubric import rubric_markdown
@@ -24,6 +25,7 @@ from coursekit.assignments.validate import (
     read_notebook,
     validate_notebook,
 )
+from coursekit.course import Course, Delimiters
 from coursekit.errors import CourseKitError
 
 __all__ = ["BuildResult", "specs", "build", "validate", "release", "workspace"]
@@ -74,7 +76,7 @@ def build(course_root: Path | str = "assignments", only: Iterable[str] | None = 
     course = Course(Path(course_root))
     results = []
     for spec in specs(course.root, only):
-        text = notebook_text(build_notebook(spec))
+        text = notebook_text(build_notebook(spec, course.delimiters))
         path = course.source(spec.id)
         path.parent.mkdir(parents=True, exist_ok=True)
         changed = not path.exists() or path.read_text(encoding="utf-8") != text
@@ -88,9 +90,9 @@ def build(course_root: Path | str = "assignments", only: Iterable[str] | None = 
     return results
 
 
-def _spec_problems(spec: Spec, nb, name: str) -> list[Problem]:
+def _spec_problems(spec: Spec, nb: NotebookNode, name: str, delimiters: Delimiters) -> list[Problem]:
     problems = []
-    current = notebook_text(build_notebook(spec))
+    current = notebook_text(build_notebook(spec, delimiters))
     on_disk = Path(name)
     if not on_disk.exists() or on_disk.read_text(encoding="utf-8") != current:
         problems.append(Problem(f"is out of date with {spec.path}: run `coursekit assignments build`", name))
@@ -122,8 +124,8 @@ def validate(course_root: Path | str = "assignments", only: Iterable[str] | None
             problems.append(Problem("does not exist: run `coursekit assignments build`", name))
             continue
         nb = read_notebook(path)
-        problems += validate_notebook(nb, name)
-        problems += [Problem(p.message, name) for p in _spec_problems(spec, nb, str(path))]
+        problems += validate_notebook(nb, name, course.delimiters)
+        problems += [Problem(p.message, name) for p in _spec_problems(spec, nb, str(path), course.delimiters)]
         results.append(_summary(spec, path, False))
     if problems:
         raise SourceValidationError(problems)
@@ -148,12 +150,13 @@ def workspace(
     student's answers survive a re-release.
     """
     course = Course(Path(course_root))
-    wanted = list(only) if only else [p.name for p in sorted((course.root / "release").glob("*")) if p.is_dir()]
+    released = course.release_dir("*").parent
+    wanted = list(only) if only else [p.name for p in sorted(released.glob("*")) if p.is_dir()]
     if not wanted:
-        raise CourseKitError(f"{course.root / 'release'}: nothing released yet; run `coursekit assignments release` first")
+        raise CourseKitError(f"{released}: nothing released yet; run `coursekit assignments release` first")
     results = []
     for assignment in wanted:
-        source = course.root / "release" / assignment
+        source = course.release_dir(assignment)
         if not source.is_dir():
             raise CourseKitError(f"{source}: {assignment!r} is not released; run `coursekit assignments release {assignment}`")
         dest = Path(to) / assignment

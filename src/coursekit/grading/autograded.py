@@ -15,8 +15,10 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from coursekit.course.cells import grade_id, is_test
+from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, strip_hidden
 from coursekit.grading.capture import ANSWER_MIME  # noqa: F401 - used by the doctest of sanitize_outputs
-from coursekit.grading.notebooks import grade_id, is_test, strip_hidden_tests
+from coursekit.grading.pages import render
 from coursekit.grading.verdicts import CellVerdict
 
 __all__ = ["sanitize_outputs", "build_autograded", "feedback_html", "format_points"]
@@ -48,11 +50,11 @@ def _clean_output(out: Any) -> dict[str, Any] | None:
         name = "stderr" if out.get("name") == "stderr" else "stdout"
         return {"output_type": "stream", "name": name, "text": _text(out.get("text", ""))}
     if kind == "error":
-        tb = out.get("traceback") if isinstance(out.get("traceback"), list) else []
+        tb = out["traceback"] if isinstance(out.get("traceback"), list) else []
         return {"output_type": "error", "ename": _text(out.get("ename", "Error"), 200),
                 "evalue": _text(out.get("evalue", ""), 5_000), "traceback": [_text(t, 5_000) for t in tb[:40]]}
     if kind in ("display_data", "execute_result"):
-        data = out.get("data") if isinstance(out.get("data"), dict) else {}
+        data = out["data"] if isinstance(out.get("data"), dict) else {}
         clean = {k: _text(v, 2_000_000) for k, v in data.items() if k in _TEXT_MIMES + _B64_MIMES}
         if not clean:
             return None
@@ -77,15 +79,10 @@ def sanitize_outputs(outputs: Any) -> list[dict[str, Any]]:
 
 
 def feedback_html(verdict: CellVerdict) -> str:
-    """Student-facing feedback of a test cell (no answer keys, no hidden tests)."""
-    parts = ['<div class="coursekit-feedback">']
-    for q in verdict.questions:
-        parts.append(f"<p><strong>{html.escape(q.question)}</strong>: "
-                     f"{format_points(q.earned)} / {format_points(q.points)} points</p>")
-        if q.feedback:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(str(m))}</li>" for m in q.feedback) + "</ul>")
-    parts.append("</div>")
-    return "".join(parts)
+    """Student-facing feedback of a test cell (no answer keys, no hidden tests), from ``feedback.html.j2``."""
+    return render("feedback.html.j2", questions=[
+        {"question": q.question, "earned": format_points(q.earned), "points": format_points(q.points),
+         "feedback": [str(m) for m in q.feedback]} for q in verdict.questions])
 
 
 def _feedback_text(verdict: CellVerdict) -> str:
@@ -97,7 +94,8 @@ def _feedback_text(verdict: CellVerdict) -> str:
 
 
 def build_autograded(nb: NotebookNode, cells: dict[str, Any], verdicts: dict[str, CellVerdict],
-                     *, failed_reason: str | None = None) -> NotebookNode:
+                     *, failed_reason: str | None = None,
+                     delimiters: Delimiters = DEFAULT_DELIMITERS) -> NotebookNode:
     """``nb`` (restored) with outputs from the sandbox and verdicts in the test cells."""
     out = nbformat.from_dict(nb)
     for index, cell in enumerate(out.cells):
@@ -106,7 +104,7 @@ def build_autograded(nb: NotebookNode, cells: dict[str, Any], verdicts: dict[str
         cell.outputs = [nbformat.from_dict(o) for o in sanitize_outputs(cells.get(str(index), []))]
         cell.execution_count = None
         if is_test(cell):
-            cell.source = strip_hidden_tests(cell.source)
+            cell.source = strip_hidden(cell.source, delimiters)
             verdict = verdicts.get(grade_id(cell) or "")
             cell.outputs = [nbformat.from_dict(o) for o in _verdict_outputs(verdict, failed_reason)]
     return out

@@ -15,18 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
+from coursekit.course import Course, GradeWrite, write_grades
+from coursekit.course.cells import grade_id, is_test, is_unanswered, points
 from coursekit.grading import records as rec
 from coursekit.grading.autograded import build_autograded
 from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.config import GradeConfig
-from coursekit.grading.nbgrader_io import Course, GradeWrite, gradebook, open_course, write_grades
-from coursekit.grading.notebooks import grade_id, is_solution, is_test
+from coursekit.grading.protocol import Job, Output, Reply
 from coursekit.grading.sandbox import Sandbox, create_sandbox
-from coursekit.grading.submissions import (Sources, Submission, discover, job_payload, load_sources, prepare,
-                                           source_imports)
+from coursekit.grading.submissions import (
+    Sources,
+    Submission,
+    discover,
+    job_payload,
+    load_sources,
+    prepare,
+    source_imports,
+)
 from coursekit.grading.verdicts import CellVerdict, judge_cell
-from coursekit.grading.workers import Job, WorkerHandle, run_jobs
+from coursekit.grading.workers import WorkerHandle, run_jobs
 
 __all__ = ["BatchSummary", "grade_assignment"]
 
@@ -42,6 +51,7 @@ class BatchSummary:
     seconds: float = 0.0
     outputs: dict[str, Path] = field(default_factory=dict)
     feedback_problems: dict[str, str] = field(default_factory=dict)
+    record_problems: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.graded)
@@ -55,6 +65,7 @@ class BatchSummary:
                 lines.append(f"  {r.status:8} {r.student}/{r.notebook}: {r.reason or '; '.join(r.flags)}")
         lines += [f"  {name}: {path}" for name, path in self.outputs.items()]
         lines += [f"  feedback failed for {s}: {p}" for s, p in self.feedback_problems.items()]
+        lines += [f"  {p}" for p in self.record_problems]
         return "\n".join(lines)
 
 
@@ -69,8 +80,7 @@ class _Grader:
 
     def record(self, sub: Submission, status: str, reason: str, score: float | None,
                cells: dict[str, Any], started: float) -> rec.Record:
-        max_score = sum(float(c.metadata.nbgrader.get("points", 0)) for c in self.sources.notebooks[sub.notebook].cells
-                        if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+        max_score = sum(points(c) for c in self.sources.notebooks[sub.notebook].cells)
         return rec.Record(sub.student, self.config.assignment, sub.notebook, status, reason, list(sub.flags),
                           score, max_score, cells, rec.fingerprint(sub.folder), round(time.monotonic() - started, 3),
                           self.sandbox.kind)
@@ -86,7 +96,7 @@ class _Grader:
         rec.save_record(self.course.root, record)
         return record
 
-    def finish(self, gb: Any, sub: Submission, result: dict[str, Any], started: float) -> rec.Record:
+    def finish(self, gb: Any, sub: Submission, result: Reply, started: float) -> rec.Record:
         """Judge, then commit gradebook, autograded notebook and record (in that order)."""
         assert sub.prepared is not None
         nb = sub.prepared.notebook
@@ -94,13 +104,13 @@ class _Grader:
         verdicts: dict[str, CellVerdict] = {}
         for index, cell in enumerate(nb.cells):
             gid = grade_id(cell)
-            if is_test(cell) and gid in source_cells:
+            if gid is not None and is_test(cell) and gid in source_cells:
                 src = source_cells[gid]
-                verdicts[gid] = judge_cell(gid, src.source, float(src.metadata.nbgrader.get("points", 0)),
-                                           _outputs(result, index))
+                verdicts[gid] = judge_cell(gid, src.source, points(src), _outputs(result, index))
         flags = sub.flags + _run_flags(nb, result)
         sub.flags = flags
-        self._write_autograded(sub, build_autograded(nb, result.get("cells", {}), verdicts))
+        graded = build_autograded(nb, result.cells, verdicts, delimiters=self.course.delimiters)
+        self._write_autograded(sub, self.course.limit_output(graded))
         unanswered = _unanswered(nb)
         timestamp = self.course.timestamp(sub.student, self.config.assignment)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
@@ -114,7 +124,7 @@ class _Grader:
         rec.save_record(self.course.root, record)
         return record
 
-    def _write_autograded(self, sub: Submission, nb: Any) -> None:
+    def _write_autograded(self, sub: Submission, nb: NotebookNode) -> None:
         folder = self.course.autograded_dir(sub.student, self.config.assignment)
         folder.mkdir(parents=True, exist_ok=True)
         for rel, data in self.sources.data_files.items():
@@ -126,17 +136,17 @@ class _Grader:
         nbformat.write(nb, folder / f"{sub.notebook}.ipynb")
 
 
-def _label(nb: Any, index: Any) -> str:
+def _label(nb: NotebookNode, index: int | None) -> str:
     if not isinstance(index, int) or not 0 <= index < len(nb.cells):
         return "a cell"
     gid = grade_id(nb.cells[index])
     return f"cell {index + 1}" + (f" ({gid})" if gid else "")
 
 
-def _run_flags(nb: Any, result: dict[str, Any]) -> list[str]:
+def _run_flags(nb: NotebookNode, result: Reply) -> list[str]:
     """Reasons to review: cells that hung or killed Python, time limits hit, output truncated."""
-    flags = [f"{_label(nb, e.get('cell'))}: {e.get('reason')}" for e in result.get("events", []) if isinstance(e, dict)]
-    skipped = {e.get("cell") for e in result.get("events", []) if isinstance(e, dict)}
+    flags = [f"{_label(nb, e.cell)}: {e.reason}" for e in result.events]
+    skipped = {e.cell for e in result.events}
     for index in range(len(nb.cells)):
         if index in skipped:
             continue
@@ -144,24 +154,15 @@ def _run_flags(nb: Any, result: dict[str, Any]) -> list[str]:
             if out.get("output_type") == "error" and out.get("ename") == "TimeoutError" \
                     and "grading limit per cell" in str(out.get("evalue")):
                 flags.append(f"{_label(nb, index)}: stopped at the time limit per cell")
-    return flags + [str(n) for n in result.get("notes", [])[:5]]
+    return flags + result.notes[:5]
 
 
-def _outputs(result: dict[str, Any], index: int) -> list[dict[str, Any]]:
-    cells = result.get("cells")
-    outputs = cells.get(str(index)) if isinstance(cells, dict) else None
-    return outputs if isinstance(outputs, list) else []
+def _outputs(result: Reply, index: int) -> list[Output]:
+    return result.cells.get(str(index), [])
 
 
-def _unanswered(nb: Any) -> set[str]:
-    from nbgrader.utils import compute_checksum
-
-    found = set()
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if is_solution(cell) and meta.get("checksum") and meta["checksum"] == compute_checksum(cell):
-            found.add(meta.get("grade_id"))
-    return found
+def _unanswered(nb: NotebookNode) -> set[str]:
+    return {gid for cell in nb.cells if is_unanswered(cell) and (gid := grade_id(cell))}
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -174,27 +175,27 @@ def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -
     """Grade ``config.assignment`` of the course in ``config.course``; see the module docstring."""
     config.validate()
     started_run = time.monotonic()
+    course = Course(config.course)
     budget = CgroupLimits(memory_mb=config.memory_mb * 2 + 1536, pids=config.nproc * 2 + 64)
-    sandbox = create_sandbox(config.sandbox, keep_out=[Path(config.course)], cgroup=budget)
-    sandbox.warm = source_imports(Path(config.course) / "source" / config.assignment)
+    sandbox = create_sandbox(config.sandbox, keep_out=[course.root], cgroup=budget)
+    sandbox.warm = source_imports(course.source_dir(config.assignment))
     echo(sandbox.summary())
-    log_dir = Path(config.course).resolve() / "coursekit-grades" / config.assignment / "logs"
-    workers = [WorkerHandle(sandbox, i, {}, log_dir) for i in range(config.workers)]
+    log_dir = course.root / "coursekit-grades" / config.assignment / "logs"
+    workers = [WorkerHandle(sandbox, i, config.caps(), log_dir) for i in range(config.workers)]
     try:
         for worker in workers:  # warm up while the grader reads the course
             worker.spawn()
-        return _grade(config, sandbox, workers, started_run, echo)
+        return _grade(config, course, sandbox, workers, started_run, echo)
     finally:
         for worker in workers:
             worker.stop()
 
 
-def _grade(config: GradeConfig, sandbox: Sandbox, workers: list[WorkerHandle], started_run: float,
+def _grade(config: GradeConfig, course: Course, sandbox: Sandbox, workers: list[WorkerHandle], started_run: float,
            echo: Callable[[str], None]) -> BatchSummary:
-    course = open_course(config.course)
     names = course.notebooks(config.assignment)
     sources = load_sources(course.source_dir(config.assignment), course.release_dir(config.assignment), names,
-                           list(course.coursedir.ignore))
+                           course.ignore)
     summary = BatchSummary(config.assignment, sandbox.summary())
     grader = _Grader(config, course, sources, sandbox)
     students, unsafe = discover(course.submitted_root(), config.assignment, config.students)
@@ -204,7 +205,11 @@ def _grade(config: GradeConfig, sandbox: Sandbox, workers: list[WorkerHandle], s
     for student in students:
         folder = course.submitted_dir(student, config.assignment)
         for name in names:
-            old = rec.load_record(course.root, config.assignment, student, name)
+            try:
+                old = rec.load_record(course.root, config.assignment, student, name)
+            except rec.RecordProblem as problem:
+                summary.record_problems.append(f"record {problem.name} {problem.reason}; regraded")
+                old = None
             if (old and not config.force and old.status != rec.FAILED
                     and old.fingerprint == rec.fingerprint(folder)):
                 summary.skipped.append(f"{student}/{name}")
@@ -222,22 +227,27 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
     config = grader.config
     jobs: list[Job] = []
     prepared: dict[str, tuple[Submission, float]] = {}
-    limits = config.limits()
+    limits = config.limits(grader.course.cell_timeout)
     timeout = config.total_timeout + 30  # the worker stops every job by total_timeout; 30 s to clean up
-    with gradebook(grader.course) as gb, _progress(len(todo), config.progress) as bar:
+    with grader.course.gradebook() as gb, _progress(len(todo), config.progress) as bar:
         for sub in todo:
             started = time.monotonic()
-            prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
-                    int(config.extra_total_mb * 2**20))
-            if sub.problem:
-                summary.graded.append(grader.fail(gb, sub, sub.problem, started))
+            key = f"{sub.student}/{sub.notebook}"
+            try:
+                prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
+                        int(config.extra_total_mb * 2**20))
+                job = None if sub.problem else job_payload(key, sub, limits)
+            except Exception as err:  # noqa: BLE001 - one submission never stops the batch
+                sub.problem = f"grader error while reading the submission: {err!r}"
+                job = None
+            if job is None:
+                summary.graded.append(grader.fail(gb, sub, sub.problem or "the submission could not be read", started))
                 bar.update()
                 continue
-            key = f"{sub.student}/{sub.notebook}"
             prepared[key] = (sub, started)
-            jobs.append(Job(key, job_payload(key, sub, limits), timeout))
+            jobs.append(job)
 
-        def on_result(job: Job, result: dict[str, Any] | None, failure: str | None) -> None:
+        def on_result(job: Job, result: Reply | None, failure: str | None) -> None:
             sub, started = prepared[job.key]
             try:
                 if result is None:
@@ -251,17 +261,17 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             bar.update()
 
         if jobs:
-            run_jobs(jobs, workers[: len(jobs)], on_result)
+            run_jobs(jobs, timeout, workers[: len(jobs)], on_result)
 
 
 def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, echo: Callable[[str], None]) -> None:
     from coursekit.grading.exports import write_exports
 
     if config.reports:
-        summary.outputs.update(write_exports(course, config.assignment))
+        problems: list[rec.RecordProblem] = []
+        summary.outputs.update(write_exports(course, config.assignment, problems))
+        summary.record_problems += [f"record {p.name} {p.reason}; left out of the exports" for p in problems]
     if config.feedback:
-        from coursekit.grading.nbgrader_io import generate_feedback
-
         graded = sorted({r.student for r in summary.graded if r.status != rec.FAILED})
-        summary.feedback_problems = generate_feedback(course, config.assignment, graded)
-        summary.outputs["feedback"] = course.root / course.coursedir.feedback_directory
+        summary.feedback_problems = course.generate_feedback(config.assignment, graded)
+        summary.outputs["feedback"] = course.feedback_root()

@@ -5,8 +5,7 @@ the cells run in an :class:`IPython.core.interactiveshell.InteractiveShell` and 
 output (streams, displays, results, errors) is recorded as an nbformat v4 output dict.
 Huge outputs are truncated so one 50 MB line never reaches the graded notebook.
 
->>> caps = OutputCaps(stream_chars=10)
->>> truncate_text("x" * 25, caps.stream_chars)
+>>> truncate_text("x" * 25, 10)
 'xxxxxxxxxx\\n[... output truncated by coursekit: 15 more characters]\\n'
 """
 
@@ -14,25 +13,14 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from coursekit.checks.export import MIME
+from coursekit.grading.protocol import OutputCaps
 
 __all__ = ["OutputCaps", "CellRecorder", "make_shell", "capture_streams", "truncate_text", "ANSWER_MIME"]
 
 ANSWER_MIME = MIME  # the mime coursekit.checks.grade displays in export mode
-
-
-@dataclass(frozen=True)
-class OutputCaps:
-    """Size limits on what one submission's cells may output."""
-
-    stream_chars: int = field(default=100_000, metadata={"help": "characters kept per stream and cell"})
-    data_bytes: int = field(default=2_000_000, metadata={"help": "largest single display/result (JSON bytes)"})
-    answer_bytes: int = field(default=8_000_000, metadata={"help": "largest exported answer (JSON bytes)"})
-    cell_outputs: int = field(default=50, metadata={"help": "outputs kept per cell"})
-    total_bytes: int = field(default=16_000_000, metadata={"help": "all outputs of a notebook together"})
 
 
 def truncate_text(text: str, limit: int) -> str:

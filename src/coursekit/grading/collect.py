@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from coursekit.course import Course
 from coursekit.errors import GradingError
 from coursekit.grading.submissions import safe_student_id
 
@@ -55,13 +56,14 @@ def match_entry(name: str, pattern: str | None = None) -> tuple[str, str] | None
     return None
 
 
-def collect_zip(course: Path | str, assignment: str, zip_path: Path | str, *, pattern: str | None = None) -> CollectSummary:
+def collect_zip(course: Course | Path | str, assignment: str, zip_path: Path | str, *, pattern: str | None = None) -> CollectSummary:
     """Copy every recognised file of ``zip_path`` to ``submitted/<student>/<assignment>/``.
 
     Entries are read with size limits (no ``extractall``: no path traversal, no zip bombs);
-    ``timestamp.txt`` gets the entry's time, as nbgrader's collect does.
+    ``timestamp.txt`` gets the entry's time, as nbgrader's collect does. ``course`` is a
+    :class:`coursekit.course.Course` or its folder.
     """
-    course = Path(course)
+    course = course if isinstance(course, Course) else Course(course, require_config=False)
     summary = CollectSummary()
     try:
         archive = zipfile.ZipFile(zip_path)
@@ -84,7 +86,7 @@ def collect_zip(course: Path | str, assignment: str, zip_path: Path | str, *, pa
                 summary.skipped.append(f"{info.filename}: {problem}")
                 continue
             student, filename = matched
-            dest = course / "submitted" / student / assignment
+            dest = course.submitted_dir(student, assignment)
             dest.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as src:
                 data = src.read(MAX_ENTRY_BYTES + 1)

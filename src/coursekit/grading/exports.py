@@ -11,8 +11,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from coursekit.course import Course
 from coursekit.grading import records as rec
-from coursekit.grading.nbgrader_io import Course
 
 __all__ = ["write_exports", "grades_table", "GRADES_CSV", "LMS_CSV"]
 
@@ -41,8 +41,8 @@ def grades_table(records: list[rec.Record]) -> tuple[list[str], list[dict[str, A
             "max_score": _num(sum(r.max_score for r in mine)),
             "reason": " | ".join(f"{r.notebook}: {r.reason}" for r in mine if r.reason),
         }
-        for q in questions:
-            row[q] = ""
+        for question in questions:
+            row[question] = ""
         for r in mine:
             for cell in r.cells.values():
                 for q in cell["questions"]:
@@ -55,23 +55,16 @@ def _num(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def gradebook_totals(course: Course, assignment: str) -> dict[str, tuple[float, bool]]:
-    """student -> (total score in nbgrader's gradebook, manual and auto; whether grading is still pending)."""
-    from coursekit.grading.nbgrader_io import gradebook
+def write_exports(course: Course, assignment: str,
+                  problems: list[rec.RecordProblem] | None = None) -> dict[str, Path]:
+    """Write ``grades.csv``, ``lms.csv`` and ``report.html`` next to the records.
 
-    out = {}
-    with gradebook(course) as gb:
-        for sub in gb.assignment_submissions(assignment):
-            out[sub.student.id] = (float(sub.score), bool(sub.needs_manual_grade))
-    return out
-
-
-def write_exports(course: Course, assignment: str) -> dict[str, Path]:
-    """Write ``grades.csv``, ``lms.csv`` and ``report.html`` next to the records."""
-    records = rec.load_records(course.root, assignment)
+    Records that cannot be read are appended to ``problems`` (see :func:`records.load_records`).
+    """
+    records = rec.load_records(course.root, assignment, problems)
     folder = rec.records_dir(course.root, assignment).parent
     columns, rows = grades_table(records)
-    book = gradebook_totals(course, assignment)
+    book = course.totals(assignment)
     columns[3:3] = ["gradebook_score", "manual_grading_pending"]
     for row in rows:
         total, pending = book.get(row["student"], (None, False))
@@ -84,14 +77,14 @@ def write_exports(course: Course, assignment: str) -> dict[str, Path]:
         writer.writerows(rows)
     lms = folder / LMS_CSV
     with open(lms, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["Student ID", f"{assignment} Score", "Max Points", "Grading Status", "Comment"])
+        lms_writer = csv.writer(fh)
+        lms_writer.writerow(["Student ID", f"{assignment} Score", "Max Points", "Grading Status", "Comment"])
         for row in rows:
             notes = ["not graded yet: " + row["reason"]] if row["status"] == rec.FAILED else (
                 ["flagged for review"] if row["status"] == rec.FLAGGED else [])
             if row["manual_grading_pending"] == "yes":
                 notes.append("answers graded by hand are not scored yet")
-            writer.writerow([row["student"], row["gradebook_score"], row["max_score"], row["status"], "; ".join(notes)])
+            lms_writer.writerow([row["student"], row["gradebook_score"], row["max_score"], row["status"], "; ".join(notes)])
     out = {"grades CSV": grades, "LMS CSV": lms}
     try:
         from coursekit.grading.report import write_report

@@ -4,13 +4,7 @@ Every cell the student may not change (instructions, setup, tests, their metadat
 comes from the *source* notebook; only the student's answer cells and the extra cells
 they added are kept. Missing or tampered cells are restored and reported as flags.
 
-The named predicates below read nbgrader's cell metadata (as nbgrader's own
-``utils.py`` does):
-
->>> cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade": True, "solution": False,
-...         "grade_id": "t1", "points": 2}}}
->>> is_test(cell), is_answer(cell), grade_id(cell)
-(True, False, 't1')
+The cell rules come from :mod:`coursekit.course.cells` (nbgrader's own rules).
 """
 
 from __future__ import annotations
@@ -24,45 +18,12 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-__all__ = ["grade_id", "is_grade", "is_solution", "is_test", "is_answer", "is_task", "Prepared",
-           "BrokenSubmission", "read_submission", "restore", "strip_hidden_tests", "MAX_NOTEBOOK_BYTES"]
+from coursekit.course.cells import grade_id, is_grade, is_locked, is_solution, nbgrader_metadata
+
+__all__ = ["Prepared", "BrokenSubmission", "read_submission", "restore", "MAX_NOTEBOOK_BYTES"]
 
 MAX_NOTEBOOK_BYTES = 20_000_000
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-HIDDEN_END = "END HIDDEN TESTS"
 _FLAGS = ("grade", "solution", "locked", "task")
-
-
-def _nbg(cell: Any) -> dict[str, Any]:
-    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-    value = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    return value if isinstance(value, dict) else {}
-
-
-def grade_id(cell: Any) -> str | None:
-    value = _nbg(cell).get("grade_id")
-    return value if isinstance(value, str) else None
-
-
-def is_grade(cell: Any) -> bool:
-    return bool(_nbg(cell).get("grade"))
-
-
-def is_solution(cell: Any) -> bool:
-    return bool(_nbg(cell).get("solution"))
-
-
-def is_task(cell: Any) -> bool:
-    return bool(_nbg(cell).get("task"))
-
-
-def is_test(cell: Any) -> bool:
-    """An autograded test cell: a grade cell that is not an answer cell."""
-    return is_grade(cell) and not is_solution(cell) and cell.get("cell_type") == "code"
-
-
-def is_answer(cell: Any) -> bool:
-    return is_solution(cell)
 
 
 class BrokenSubmission(Exception):
@@ -111,7 +72,7 @@ def read_submission(path: Path) -> tuple[NotebookNode, list[str]]:
 
 
 def _meta_tampered(student: Any, source: Any) -> bool:
-    mine, theirs = _nbg(student), _nbg(source)
+    mine, theirs = nbgrader_metadata(student), nbgrader_metadata(source)
     keys = (*_FLAGS, "points")
     return any(mine.get(k) != theirs.get(k) for k in keys) or student.get("cell_type") != source.get("cell_type")
 
@@ -224,24 +185,3 @@ def _merge(mine: Any, src_cell: Any, released: dict[str | None, Any], flags: lis
         cell.pop("outputs", None)
         cell.pop("execution_count", None)
     return cell
-
-
-def is_locked(cell: Any) -> bool:
-    return bool(_nbg(cell).get("locked"))
-
-
-def strip_hidden_tests(text: str) -> str:
-    """Remove ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions.
-
-    >>> strip_hidden_tests("check(1)\\n### BEGIN HIDDEN TESTS\\ngrade(1)\\n### END HIDDEN TESTS")
-    'check(1)'
-    """
-    kept, hidden = [], False
-    for line in text.split("\n"):
-        if HIDDEN_BEGIN in line:
-            hidden = True
-        elif HIDDEN_END in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)

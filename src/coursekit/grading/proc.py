@@ -13,10 +13,16 @@ import resource
 import shutil
 import signal
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Reader", "outcome", "describe_status", "send", "set_limits", "processes", "reap", "wait_status",
+import psutil
+
+from coursekit.grading.protocol import Limits, Output
+
+__all__ = ["Attempt", "Reader", "outcome", "describe_status", "send", "set_limits", "processes", "reap", "wait_status",
            "quietly", "entries", "force_remove", "remove_sysv_ipc", "sysv_ipc_present"]
 
 
@@ -59,7 +65,7 @@ class Reader:
         self.cap = cap
         self.buffer = b""
         self.total = 0
-        self.cells: dict[str, Any] = {}
+        self.cells: dict[str, list[Output]] = {}
         self.current: int | None = None
         self.started = 0.0
         self.ended = False
@@ -106,16 +112,28 @@ class Reader:
             self.notes.extend(str(n) for n in msg.get("notes", [])[:20])
 
 
-def outcome(reader: Reader, hung: bool, status: int, cell_timeout: float) -> dict[str, Any]:
-    out: dict[str, Any] = {"cells": reader.cells, "notes": reader.notes, "finished": reader.ended and not hung}
-    if out["finished"]:
+@dataclass
+class Attempt:
+    """One run of a submission's cells in a forked child, as the worker saw it."""
+
+    cells: dict[str, list[Output]]
+    notes: list[str]
+    finished: bool
+    bad_cell: int | None = None
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def outcome(reader: Reader, hung: bool, status: int, cell_timeout: float) -> Attempt:
+    out = Attempt(reader.cells, reader.notes, reader.ended and not hung)
+    if out.finished:
         return out
     if hung:
         reason = (f"the cell did not stop within {cell_timeout:g} s, even when interrupted"
                   if reader.current is not None else "the notebook exceeded the total time limit")
     else:
         reason = f"the Python process running the notebook died ({describe_status(status)}) in this cell"
-    out.update(bad_cell=reader.current, reason=reason)
+    out.bad_cell, out.reason = reader.current, reason
     return out
 
 
@@ -124,7 +142,7 @@ def describe_status(status: int) -> str:
         return "stopped by the grader"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        names = {signal.SIGKILL: "killed: memory or process limit", signal.SIGXCPU: "CPU time limit",
+        names: dict[int, str] = {signal.SIGKILL: "killed: memory or process limit", signal.SIGXCPU: "CPU time limit",
                  signal.SIGXFSZ: "file size limit", signal.SIGSEGV: "segmentation fault"}
         return names.get(sig, f"signal {sig}")
     return f"exit code {os.WEXITSTATUS(status)}"
@@ -138,18 +156,18 @@ def send(fd: int, message: dict[str, Any]) -> None:
         view = view[written:]
 
 
-def set_limits(limits: dict[str, Any]) -> None:
+def set_limits(limits: Limits) -> None:
+    """Apply the job's rlimits (memory on top of what this process already maps)."""
     mib = 1024 * 1024
     vm = vm_size()
     wanted = {
-        resource.RLIMIT_CPU: int(limits.get("cpu_seconds", 120)),
-        resource.RLIMIT_AS: vm + int(limits.get("memory_mb", 2048)) * mib,
-        resource.RLIMIT_FSIZE: int(limits.get("file_mb", 32)) * mib,
+        resource.RLIMIT_CPU: limits.cpu_seconds,
+        resource.RLIMIT_AS: vm + limits.memory_mb * mib,
+        resource.RLIMIT_FSIZE: limits.file_mb * mib,
         resource.RLIMIT_NOFILE: 256,
         resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NPROC: limits.nproc,
     }
-    if limits.get("nproc"):
-        wanted[resource.RLIMIT_NPROC] = int(limits["nproc"])
     for which, value in wanted.items():
         soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:
@@ -161,10 +179,8 @@ def set_limits(limits: dict[str, Any]) -> None:
 
 
 def vm_size() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    """Bytes of virtual memory this process maps now."""
+    return int(psutil.Process().memory_info().vms)
 
 
 def processes(everyone: bool, uid: int | None = None) -> list[int]:
@@ -172,13 +188,12 @@ def processes(everyone: bool, uid: int | None = None) -> list[int]:
     me = os.getpid()
     uid = os.getuid() if uid is None else uid
     found = []
-    for entry in entries(Path("/proc")):
-        if entry.name.isdigit() and int(entry.name) not in (1, me):
-            try:
-                if everyone or entry.stat().st_uid == uid:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
+    for proc in psutil.process_iter(["uids"]):
+        if proc.pid in (1, me):
+            continue
+        uids = proc.info.get("uids")
+        if everyone or (uids is not None and uid in (uids.real, uids.effective)):
+            found.append(proc.pid)
     return found
 
 
@@ -199,7 +214,7 @@ def wait_status(pid: int) -> int:
         return 0
 
 
-def quietly(func: Any, *args: Any) -> None:
+def quietly(func: Callable[..., object], *args: Any) -> None:
     try:
         func(*args)
     except (ProcessLookupError, PermissionError):

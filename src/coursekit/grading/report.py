@@ -3,7 +3,8 @@
 Score distribution, per-question difficulty (mean share of the points) and
 discrimination (correlation of the question with the rest of the score), the most
 common wrong answers per question (from the exported answers) and the submissions
-that need a look (flagged or failed to grade).
+that need a look (flagged or failed to grade). The page is a jinja2 template
+(``templates/report.html.j2``) that escapes every value by default.
 
 >>> discrimination([1, 1, 0, 0], [5, 5, 1, 1])
 1.0
@@ -11,34 +12,30 @@ that need a look (flagged or failed to grade).
 
 from __future__ import annotations
 
-import html
 import json
-import math
+import statistics
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from coursekit.grading import records as rec
+from coursekit.grading.pages import Markup, render
 
 __all__ = ["write_report", "question_stats", "discrimination", "wrong_answers"]
 
 
 def discrimination(item: list[float], rest: list[float]) -> float | None:
     """Pearson correlation of a question's scores with the rest of the score (None if undefined)."""
-    n = len(item)
-    if n < 3:
+    if len(item) < 3:
         return None
-    mi, mr = sum(item) / n, sum(rest) / n
-    cov = sum((a - mi) * (b - mr) for a, b in zip(item, rest))
-    var_i = sum((a - mi) ** 2 for a in item)
-    var_r = sum((b - mr) ** 2 for b in rest)
-    if var_i == 0 or var_r == 0:
+    try:
+        return round(statistics.correlation(item, rest), 3)
+    except statistics.StatisticsError:  # a constant series: the correlation is undefined
         return None
-    return round(cov / math.sqrt(var_i * var_r), 3)
 
 
-def _questions(records: list[rec.Record]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    by_question: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+def _questions(records: list[rec.Record]) -> dict[str, list[tuple[str, rec.QuestionRecord]]]:
+    by_question: dict[str, list[tuple[str, rec.QuestionRecord]]] = {}
     for r in records:
         if r.status == rec.FAILED:
             continue
@@ -130,42 +127,28 @@ def _question_chart(stats: list[dict[str, Any]]) -> str:
     return _figure_html(fig, alt)
 
 
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 th{background:#f3f3f3}figure{margin:1rem 0}.failed{color:#D55E00}code{font-size:.9em}"""
 
 
 def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path:
-    """Write the class report for ``records`` to ``path`` and return it."""
+    """Write the class report for ``records`` to ``path`` and return it (jinja2, autoescaped)."""
     stats = question_stats(records)
     counts = Counter(r.status for r in records)
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(assignment)}: class report"
-             f"</title><style>{CSS}</style></head><body><h1>{html.escape(assignment)}: class report</h1>",
-             f"<p>{len(records)} submitted notebooks: {counts[rec.OK]} graded, {counts[rec.FLAGGED]} graded but "
-             f"flagged for review, <span class='failed'>{counts[rec.FAILED]} failed to grade</span> "
-             "(not counted as zero; see below).</p>",
-             "<h2>Score distribution</h2>", _distribution(records, assignment)]
-    if stats:
-        parts += ["<h2>Questions</h2>", _question_chart(stats),
-                  _table(["question", "points", "difficulty", "discrimination", "answered", "students"],
-                         [[s["question"], f"{s['points']:g}", s["difficulty"],
-                           "n/a" if s["discrimination"] is None else s["discrimination"], s["answered"], s["n"]]
-                          for s in stats])]
     wrong = wrong_answers(records)
-    parts.append("<h2>Most common wrong answers</h2>")
-    parts.append(_table(["question", "answer", "students"],
-                        [[q, a, n] for q, answers in wrong.items() for a, n in answers] or [["-", "none", 0]]))
     review = [r for r in records if r.status != rec.OK]
-    parts.append("<h2>Needs a look</h2>")
-    parts.append(_table(["student", "notebook", "status", "reason"],
-                        [[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
-                        or [["-", "-", "-", "nothing to review"]]))
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts), encoding="utf-8")
+    page = render(
+        "report.html.j2",
+        assignment=assignment, css=Markup(CSS), total=len(records),
+        counts={"ok": counts[rec.OK], "flagged": counts[rec.FLAGGED], "failed": counts[rec.FAILED]},
+        distribution=Markup(_distribution(records, assignment)),
+        stats=stats, question_chart=Markup(_question_chart(stats)) if stats else "",
+        question_rows=[[s["question"], f"{s['points']:g}", s["difficulty"],
+                        "n/a" if s["discrimination"] is None else s["discrimination"], s["answered"], s["n"]]
+                       for s in stats],
+        wrong_rows=[[q, a, n] for q, answers in wrong.items() for a, n in answers] or [["-", "none", 0]],
+        review_rows=[[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
+        or [["-", "-", "-", "nothing to review"]])
+    path.write_text(page, encoding="utf-8")
     return path

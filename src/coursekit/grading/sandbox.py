@@ -18,7 +18,6 @@ worker and its submissions share one uid.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -26,12 +25,13 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from coursekit.grading import cgroups
 from coursekit.grading.cgroups import CgroupLimits
+from coursekit.grading.protocol import OutputCaps, WorkerConfig
 
-__all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "create_sandbox", "WORKER_UID_BASE"]
+__all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "create_sandbox", "WORKER_UID_BASE"]
 
 WORKER_UID_BASE = 61000
 SCRATCH = "/scratch"
@@ -72,7 +72,7 @@ class Sandbox:
     warm: list[str] = field(default_factory=list)
     cgroup: CgroupLimits | None = None
 
-    def _launch(self, index: int, argv: list[str], log: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+    def _launch(self, index: int, argv: list[str], log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
         """Start ``argv`` (in the worker's own cgroups when configured)."""
         groups = self.cgroup.create(f"coursekit-{os.getpid()}-w{index}") if self.cgroup else []
         proc = subprocess.Popen(cgroups.wrap(argv, groups) if groups else argv, stdin=subprocess.PIPE,
@@ -80,7 +80,7 @@ class Sandbox:
         proc.coursekit_cgroups = groups  # type: ignore[attr-defined]  # removed by WorkerHandle.stop
         return proc
 
-    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
+    def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
         raise NotImplementedError
 
     def summary(self) -> str:
@@ -90,8 +90,8 @@ class Sandbox:
         return text
 
 
-def _server_argv(config: dict[str, Any]) -> list[str]:
-    return [sys.executable, "-m", "coursekit.grading.server", json.dumps(config)]
+def _server_argv(config: WorkerConfig) -> list[str]:
+    return [sys.executable, "-m", "coursekit.grading.server", config.to_json()]
 
 
 def _ancestors(paths: list[str]) -> list[str]:
@@ -120,7 +120,7 @@ class BwrapSandbox(Sandbox):
         binds = sorted(prefixes | {package})
         return [b for b in binds if not any(b != o and b.startswith(o + os.sep) for o in binds)]
 
-    def command(self, index: int, config: dict[str, Any]) -> list[str]:
+    def command(self, index: int, config: WorkerConfig) -> list[str]:
         binds = self._binds()
         argv = [self.bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid",
                 "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
@@ -158,10 +158,8 @@ class BwrapSandbox(Sandbox):
             env += ["--setenv", key, value]
         return argv[:1] + env + argv[1:] + _server_argv(config)
 
-    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
-        uid = self.worker_uid(index)
-        config = {"scratch": SCRATCH, "pidns": True, "child_uid": uid, "dedicated_uid": uid is not None,
-                  "caps": caps, "warm": self.warm}
+    def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        config = WorkerConfig(SCRATCH, True, self.worker_uid(index), caps, list(self.warm))
         return self._launch(index, self.command(index, config), log)
 
 
@@ -169,13 +167,12 @@ class BwrapSandbox(Sandbox):
 class RlimitSandbox(Sandbox):
     """Fallback: a separate process and directory with rlimits, no namespaces."""
 
-    def popen(self, index: int, caps: dict[str, Any], log: Any) -> subprocess.Popen[bytes]:
+    def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
         uid = self.worker_uid(index)
         scratch = tempfile.mkdtemp(prefix=f"coursekit-worker{index}-")
         if uid is not None:
             os.chown(scratch, uid, uid)
-        config = {"scratch": scratch, "pidns": False, "child_uid": uid, "dedicated_uid": uid is not None,
-                  "caps": caps, "warm": self.warm}
+        config = WorkerConfig(scratch, False, uid, caps, list(self.warm))
         env = _env(scratch)
         env["PYTHONPATH"] = str(_package_dir().parent)
         proc = self._launch(index, _server_argv(config), log, env=env, cwd=scratch)
@@ -194,6 +191,12 @@ def _bwrap_works(bwrap: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired) as err:
         return str(err)
     return None if done.returncode == 0 else (done.stderr.strip() or f"exit code {done.returncode}")
+
+
+def bwrap_unavailable() -> str | None:
+    """Why the bubblewrap sandbox cannot be used here (None when it can)."""
+    bwrap = shutil.which("bwrap") or "/usr/bin/bwrap"
+    return _bwrap_works(bwrap) if os.path.exists(bwrap) else "bwrap not found"
 
 
 def create_sandbox(kind: str = "auto", *, keep_out: list[Path] | None = None,

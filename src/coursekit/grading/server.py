@@ -1,13 +1,13 @@
 """The warm worker that runs submissions inside the sandbox.
 
-Started once per worker (``python -m coursekit.grading.server CONFIG_JSON``), normally
-inside ``bwrap``. It imports the course's libraries once and then reads one job (a
+Started once per worker (``python -m coursekit.grading.server CONFIG_JSON``, a
+:class:`~coursekit.grading.protocol.WorkerConfig`), normally inside ``bwrap``. It imports the course's libraries once and then reads one :class:`~coursekit.grading.protocol.Job` (a
 submission's code cells) per line on stdin. For every job it forks a child that
 switches to the submissions' uid (when started as root), creates a fresh directory,
 starts a new session, applies rlimits and runs the cells with IPython (see :mod:`.capture`); the
 child streams its outputs back through a pipe. Afterwards the worker kills every
 process left in its PID namespace and wipes the scratch space, so nothing one
-submission started or wrote reaches the next one. One JSON line answers each job.
+submission started or wrote reaches the next one. One :class:`~coursekit.grading.protocol.Reply` line answers each job.
 
 The worker never computes a verdict and never sees the gradebook, the source notebooks
 or the question bank.
@@ -17,18 +17,32 @@ from __future__ import annotations
 
 import base64
 import ctypes
-import json
 import os
 import select
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.capture import CellRecorder, OutputCaps, capture_streams, make_shell
-from coursekit.grading.proc import (Reader, entries, force_remove, outcome, processes, quietly, reap,
-                                   remove_sysv_ipc, send, set_limits, sysv_ipc_present, wait_status)
+from coursekit.grading.capture import CellRecorder, capture_streams, make_shell
+from coursekit.grading.proc import (
+    Attempt,
+    Reader,
+    entries,
+    force_remove,
+    outcome,
+    processes,
+    quietly,
+    reap,
+    remove_sysv_ipc,
+    send,
+    set_limits,
+    sysv_ipc_present,
+    wait_status,
+)
+from coursekit.grading.protocol import Event, Job, Limits, Ready, Reply, WorkerConfig
 
 __all__ = ["main"]
 
@@ -115,19 +129,19 @@ def _warm_shell(worker: Worker) -> None:
 class Worker:
     """State of one warm worker: config, scratch space and the prebuilt shell."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: WorkerConfig) -> None:
         self.config = config
-        self.scratch = Path(config["scratch"])
-        self.pidns: bool = bool(config.get("pidns"))
-        self.dedicated_uid: bool = bool(config.get("dedicated_uid"))
-        self.child_uid: int | None = config.get("child_uid")
-        self.caps = OutputCaps(**config.get("caps", {}))
+        self.scratch = Path(config.scratch)
+        self.pidns = config.pidns
+        self.dedicated_uid = config.dedicated_uid
+        self.child_uid = config.child_uid
+        self.caps = config.caps
         self.recorder = CellRecorder(self.caps)
         self.shell = make_shell(self.recorder)
         self.jobs = 0
 
     # -- the child -------------------------------------------------------------------------
-    def child(self, job: dict[str, Any], jobdir: Path, wfd: int, skip: dict[int, str]) -> None:
+    def child(self, job: Job, jobdir: Path, wfd: int, skip: dict[int, str]) -> None:
         """Run in the forked child: never returns."""
         code = 0
         try:
@@ -137,32 +151,32 @@ class Worker:
             code = 3
         os._exit(code)
 
-    def _enter(self, jobdir: Path, wfd: int, job: dict[str, Any]) -> None:
+    def _enter(self, jobdir: Path, wfd: int, job: Job) -> None:
         os.setsid()
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.closerange(3, wfd)
         os.closerange(wfd + 1, 65536)
-        _drop_privileges(self.config.get("child_uid"))  # student code never runs as the worker's uid
-        _write_files(jobdir, job.get("files", {}))
+        _drop_privileges(self.child_uid)  # student code never runs as the worker's uid
+        _write_files(jobdir, job.files)
         os.chdir(jobdir)
         os.environ.update({"HOME": str(jobdir), "TMPDIR": str(jobdir / ".tmp"), "COURSEKIT_MODE": "export",
                            "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"})
         (jobdir / ".tmp").mkdir(exist_ok=True)
         sys.path.insert(0, str(jobdir))
-        set_limits(job["limits"])
+        set_limits(job.limits)
         capture_streams(self.recorder)
 
-    def _run_cells(self, job: dict[str, Any], wfd: int, skip: dict[int, str]) -> None:
-        cell_timeout = int(job["limits"].get("cell_timeout", 30))
+    def _run_cells(self, job: Job, wfd: int, skip: dict[int, str]) -> None:
+        cell_timeout = max(1, int(job.limits.cell_timeout))
 
         def on_alarm(signum: int, frame: Any) -> None:
             raise TimeoutError(f"this cell ran longer than {cell_timeout} s, the grading limit per cell")
 
         signal.signal(signal.SIGALRM, on_alarm)
-        for cell in job["cells"]:
-            index = int(cell["index"])
+        for cell in job.cells:
+            index = cell.index
             self.recorder.new_cell()
             if index in skip:
                 self.recorder.error("CellSkipped", skip[index], [skip[index]])
@@ -170,20 +184,20 @@ class Worker:
                 send(wfd, {"start": index})
                 signal.alarm(cell_timeout)
                 try:
-                    self.shell.run_cell(cell["source"], store_history=True)
+                    self.shell.run_cell(cell.source, store_history=True)
                 finally:
                     signal.alarm(0)
             send(wfd, {"done": index, "outputs": self.recorder.outputs})
         send(wfd, {"end": True, "notes": self.recorder.notes})
 
     # -- the supervisor ----------------------------------------------------------------------
-    def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
+    def run_job(self, job: Job) -> Reply:
         """Run one submission, retrying around cells that hang or kill the interpreter."""
         skip: dict[int, str] = {}
-        events: list[dict[str, Any]] = []
-        outcome: dict[str, Any] = {}
+        events: list[Event] = []
+        outcome = Attempt({}, [], False)
         timing = {"run": 0.0, "cleanup": 0.0}
-        deadline = time.monotonic() + float(job["limits"].get("total_timeout", 600))  # for all attempts together
+        deadline = time.monotonic() + job.limits.total_timeout  # for all attempts together
         for _attempt in range(MAX_ATTEMPTS):
             t0 = time.monotonic()
             outcome = self._attempt(job, skip, deadline)
@@ -191,18 +205,18 @@ class Worker:
             self._clean()
             timing["run"] += t1 - t0
             timing["cleanup"] += time.monotonic() - t1
-            bad = outcome.get("bad_cell")
-            if outcome["finished"] or bad is None or bad in skip or time.monotonic() >= deadline:
-                if not outcome["finished"] and time.monotonic() >= deadline:
-                    outcome["reason"] = "the notebook exceeded the total time limit"
+            bad = outcome.bad_cell
+            if outcome.finished or bad is None or bad in skip or time.monotonic() >= deadline:
+                if not outcome.finished and time.monotonic() >= deadline:
+                    outcome.reason = "the notebook exceeded the total time limit"
                 break
-            skip[bad] = outcome["reason"]
-            events.append({"cell": bad, "reason": outcome["reason"]})
-        status = "ok" if outcome["finished"] else "incomplete"
-        return {"job": job["job"], "status": status, "cells": outcome["cells"], "events": events, "timing": timing,
-                "notes": outcome.get("notes", []) + ([outcome["reason"]] if not outcome["finished"] else [])}
+            skip[bad] = outcome.reason
+            events.append(Event(bad, outcome.reason))
+        status = "ok" if outcome.finished else "incomplete"
+        return Reply(job.key, status, outcome.cells, events, timing,
+                     outcome.notes + ([outcome.reason] if not outcome.finished else []))
 
-    def _attempt(self, job: dict[str, Any], skip: dict[int, str], deadline: float) -> dict[str, Any]:
+    def _attempt(self, job: Job, skip: dict[int, str], deadline: float) -> Attempt:
         self.jobs += 1
         jobdir = self.scratch / f"job{self.jobs}"
         rfd, wfd = os.pipe()
@@ -212,14 +226,14 @@ class Worker:
             self.child(job, jobdir, wfd, skip)
         os.close(wfd)
         try:
-            return self._supervise(pid, rfd, job["limits"], deadline)
+            return self._supervise(pid, rfd, job.limits, deadline)
         finally:
             os.close(rfd)
 
-    def _supervise(self, pid: int, rfd: int, limits: dict[str, Any], total_deadline: float) -> dict[str, Any]:
+    def _supervise(self, pid: int, rfd: int, limits: Limits, total_deadline: float) -> Attempt:
         reader = Reader(rfd, self.caps.total_bytes + self.caps.answer_bytes)
         pidfd = os.pidfd_open(pid)
-        cell_timeout = float(limits.get("cell_timeout", 30)) + GRACE_SECONDS
+        cell_timeout = limits.cell_timeout + GRACE_SECONDS
         hung = False
         try:
             while True:
@@ -265,7 +279,7 @@ class Worker:
         if self.pidns and sysv_ipc_present():
             self._as_child_user(remove_sysv_ipc)  # only the creator (or CAP_SYS_ADMIN) may remove IPC objects
 
-    def _as_child_user(self, func: Any) -> None:
+    def _as_child_user(self, func: Callable[[], None]) -> None:
         """Run ``func`` in a short-lived child with the submissions' uid."""
         if self.child_uid is None:
             func()
@@ -282,22 +296,20 @@ class Worker:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point inside the sandbox: warm up, announce readiness, serve jobs."""
-    config = json.loads((argv or sys.argv[1:])[0])
+    config = WorkerConfig.from_json((argv or sys.argv[1:])[0])
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _non_dumpable()
-    loaded = _warm_up([str(m) for m in config.get("warm", [])])
+    loaded = _warm_up(config.warm)
     worker = Worker(config)
     _warm_shell(worker)
-    Path(config["scratch"]).mkdir(parents=True, exist_ok=True)
-    _drop_privileges(config.get("uid"))
+    Path(config.scratch).mkdir(parents=True, exist_ok=True)
     _non_dumpable()
-    proto.write(json.dumps({"ready": True, "uid": os.getuid(), "pid": os.getpid(), "warm": loaded}) + "\n")
+    proto.write(Ready(os.getuid(), os.getpid(), loaded).to_json() + "\n")
     for line in sys.stdin:
-        job = json.loads(line)
-        proto.write(json.dumps(worker.run_job(job)) + "\n")
+        proto.write(worker.run_job(Job.from_json(line)).to_json() + "\n")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,13 @@ import base64
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from coursekit.course.cells import is_solution
 from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
+from coursekit.grading.protocol import CellCode, Job, Limits
 
 __all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources"]
 
@@ -50,7 +51,8 @@ class Submission:
 
 def discover(submitted_root: Path, assignment: str, only: list[str] | None = None) -> tuple[list[str], list[str]]:
     """(student ids with a folder for ``assignment``, skipped folder names with unsafe ids)."""
-    students, unsafe = [], []
+    students: list[str] = []
+    unsafe: list[str] = []
     if not submitted_root.is_dir():
         return [], []
     for entry in sorted(submitted_root.iterdir()):
@@ -119,13 +121,12 @@ def prepare(sub: Submission, sources: Sources, expected: list[str], max_file: in
     return sub
 
 
-def job_payload(key: str, sub: Submission, limits: dict[str, Any]) -> dict[str, Any]:
+def job_payload(key: str, sub: Submission, limits: Limits) -> Job:
     """What the sandbox receives: code cells (no solutions of the source), files, limits."""
     assert sub.prepared is not None
-    cells = [{"index": i, "source": c.source} for i, c in enumerate(sub.prepared.notebook.cells)
-             if c.cell_type == "code"]
+    cells = [CellCode(i, str(c.source)) for i, c in enumerate(sub.prepared.notebook.cells) if c.cell_type == "code"]
     files = {rel: base64.b64encode(data).decode() for rel, data in sub.files.items()}
-    return {"job": key, "cells": cells, "files": files, "limits": limits}
+    return Job(key, cells, files, limits)
 
 
 def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], ignore: list[str]) -> Sources:
@@ -145,10 +146,10 @@ def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], igno
         releases[name] = nbformat.read(rel, as_version=4) if rel.is_file() else None
     data: dict[str, bytes] = {}
     for path in sorted(source_dir.rglob("*")):
-        rel = path.relative_to(source_dir).as_posix()
-        if path.is_file() and path.suffix != ".ipynb" and not any(fnmatch(part, pat) for part in rel.split("/")
+        name = path.relative_to(source_dir).as_posix()
+        if path.is_file() and path.suffix != ".ipynb" and not any(fnmatch(part, pat) for part in name.split("/")
                                                                 for pat in ignore):
-            data[rel] = path.read_bytes()
+            data[name] = path.read_bytes()
     return Sources(sources, releases, data)
 
 
@@ -172,8 +173,7 @@ def source_imports(source_dir: Path) -> list[str]:
         except (OSError, ValueError):
             continue
         for cell in cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if cell.get("cell_type") != "code" or meta.get("solution"):
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code" or is_solution(cell):
                 continue
             text = "".join(cell.get("source", ""))
             try:

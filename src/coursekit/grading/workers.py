@@ -1,30 +1,29 @@
 """Grader side of the warm workers: start them, send jobs, survive their death.
 
-A :class:`WorkerHandle` owns one sandboxed worker process. :func:`run_jobs` spreads
-jobs over one thread per worker and hands every result back to the caller's thread,
-in completion order, so the gradebook is written by one thread only.
+A :class:`WorkerHandle` owns one sandboxed worker process and speaks the typed protocol
+of :mod:`coursekit.grading.protocol` with it. :func:`run_jobs` spreads jobs over a thread
+pool (one thread per worker) and hands every result back to the caller's thread, in
+completion order, so the gradebook is written by one thread only.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import select
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
 
 from coursekit.grading.cgroups import remove as remove_cgroups
+from coursekit.grading.protocol import Job, OutputCaps, ProtocolError, Ready, Reply
 from coursekit.grading.sandbox import Sandbox
 
-__all__ = ["WorkerHandle", "WorkerFailure", "Job", "run_jobs"]
+__all__ = ["WorkerHandle", "WorkerFailure", "run_jobs"]
 
 START_TIMEOUT = 120.0
 
@@ -33,26 +32,17 @@ class WorkerFailure(Exception):
     """The worker died or stopped answering while running a job."""
 
 
-@dataclass
-class Job:
-    """One submission to run: ``payload`` is what the worker receives."""
-
-    key: str
-    payload: dict[str, Any]
-    timeout: float
-
-
 class WorkerHandle:
     """One warm worker process in its sandbox."""
 
-    def __init__(self, sandbox: Sandbox, index: int, caps: dict[str, Any], log_dir: Path) -> None:
+    def __init__(self, sandbox: Sandbox, index: int, caps: OutputCaps, log_dir: Path) -> None:
         self.sandbox = sandbox
         self.index = index
         self.caps = caps
         self.log_path = log_dir / f"worker{index}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.buffer = b""
-        self.info: dict[str, Any] = {}
+        self.info: Ready | None = None
 
     def spawn(self) -> None:
         """Start the worker process; it warms up while the grader prepares jobs."""
@@ -60,36 +50,34 @@ class WorkerHandle:
         with open(self.log_path, "ab") as log:
             self.proc = self.sandbox.popen(self.index, self.caps, log)
         self.buffer = b""
-        self.info = {}
+        self.info = None
 
     def wait_ready(self) -> None:
         try:
-            self.info = json.loads(self._read_line(time.monotonic() + START_TIMEOUT))
-        except (ValueError, WorkerFailure) as err:
+            self.info = Ready.from_json(self._read_line(time.monotonic() + START_TIMEOUT))
+        except (ProtocolError, WorkerFailure) as err:
             self.stop()
             raise WorkerFailure(f"worker {self.index} did not start ({err}); see {self.log_path}") from err
-        if not self.info.get("ready"):
-            self.stop()
-            raise WorkerFailure(f"worker {self.index} did not start; see {self.log_path}")
 
     def start(self) -> None:
         self.spawn()
         self.wait_ready()
 
-    def run(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def run(self, job: Job, timeout: float) -> Reply:
+        """Send ``job``, wait up to ``timeout`` seconds for its reply."""
         if self.proc is None or self.proc.poll() is not None:
             self.start()
-        elif not self.info:
+        elif self.info is None:
             self.wait_ready()
         assert self.proc is not None and self.proc.stdin is not None
         try:
-            self.proc.stdin.write((json.dumps(payload) + "\n").encode())
+            self.proc.stdin.write((job.to_json() + "\n").encode())
             self.proc.stdin.flush()
-            result = json.loads(self._read_line(time.monotonic() + timeout))
-        except (OSError, ValueError, WorkerFailure) as err:
+            result = Reply.from_json(self._read_line(time.monotonic() + timeout))
+        except (OSError, ProtocolError, WorkerFailure) as err:
             self.stop()
             raise WorkerFailure(f"the sandbox worker stopped while running this submission ({err})") from err
-        if result.get("job") != payload.get("job"):
+        if result.job != job.key:
             self.stop()
             raise WorkerFailure("the sandbox worker answered for another job")
         return result
@@ -136,46 +124,38 @@ class WorkerHandle:
         self.proc = None
 
 
-def run_jobs(jobs: Iterable[Job], workers: list[WorkerHandle],
-             on_result: Callable[[Job, dict[str, Any] | None, str | None], None]) -> None:
-    """Run ``jobs`` on ``workers``; call ``on_result(job, result, failure)`` in this thread.
+def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
+             on_result: Callable[[Job, Reply | None, str | None], None]) -> None:
+    """Run ``jobs`` on ``workers``; call ``on_result(job, reply, failure)`` in this thread, in completion order.
 
-    Ctrl-C stops dispatching, kills the workers and re-raises; results already passed to
-    ``on_result`` are kept by the caller.
+    A thread pool with one thread per worker; each job borrows a free worker. Ctrl-C stops
+    dispatching, kills the workers and re-raises; results already passed to ``on_result``
+    are kept by the caller.
     """
-    todo: queue.Queue[Job | None] = queue.Queue()
-    done: queue.Queue[tuple[Job, dict[str, Any] | None, str | None]] = queue.Queue()
-    count = 0
-    for job in jobs:
-        todo.put(job)
-        count += 1
-    stop = threading.Event()
+    free: queue.SimpleQueue[WorkerHandle] = queue.SimpleQueue()
+    for worker in workers:
+        free.put(worker)
 
-    def serve(worker: WorkerHandle) -> None:
-        while not stop.is_set():
-            try:
-                job = todo.get_nowait()
-            except queue.Empty:
-                return
-            if job is None:
-                return
-            try:
-                done.put((job, worker.run(job.payload, job.timeout), None))
-            except WorkerFailure as err:
-                done.put((job, None, str(err)))
-            except Exception as err:  # noqa: BLE001 - a worker thread must report, not vanish
-                worker.stop()
-                done.put((job, None, f"unexpected grader error: {err!r}"))
+    def run(job: Job) -> tuple[Reply | None, str | None]:
+        worker = free.get()
+        try:
+            return worker.run(job, timeout), None
+        except WorkerFailure as err:
+            return None, str(err)
+        except Exception as err:  # noqa: BLE001 - a worker thread must report, not vanish
+            worker.stop()
+            return None, f"unexpected grader error: {err!r}"
+        finally:
+            free.put(worker)
 
-    threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
-    for thread in threads:
-        thread.start()
+    pool = ThreadPoolExecutor(max_workers=max(1, len(workers)), thread_name_prefix="coursekit-grade")
     try:
-        for _ in range(count):
-            on_result(*done.get())
+        futures = {pool.submit(run, job): job for job in jobs}
+        for future in as_completed(futures):
+            reply, failure = future.result()
+            on_result(futures[future], reply, failure)
     finally:
-        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.stop()
-        for thread in threads:
-            thread.join(timeout=10)
+        pool.shutdown(wait=True)

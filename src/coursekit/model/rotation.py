@@ -211,7 +211,7 @@ class Balance:
 
 def _activations(activations: Mapping[str, float]) -> dict[str, float]:
     table = actors()
-    out = {k: 0.0 for k in table}
+    out = dict.fromkeys(table, 0.0)
     for key, value in activations.items():
         _actor(key)
         if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:

@@ -9,8 +9,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from coursekit.diagrams.rotation import RotationView, rotation_figure
-from coursekit.model import ACTOR_IDS, actors, balance
 from coursekit.errors import ModelInputError
+from coursekit.model import ACTOR_IDS, actors, balance
 from coursekit.widgets._base import Exercise, flipbook, slider
 
 __all__ = ["RotationBalance", "PRESETS"]

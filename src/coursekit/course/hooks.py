@@ -16,39 +16,41 @@ from typing import Any
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
-from nbgrader import utils
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 from traitlets import Bool
 
+from coursekit.course.cells import grade_id, is_locked
+
 __all__ = ["RestoreHiddenTests", "StripHiddenTests", "released_source"]
 
 
-def released_source(source: str) -> str:
-    """What nbgrader's ClearHiddenTests leaves of a cell source.
+def released_source(source: str, config: Any = None) -> str:
+    """What nbgrader's ClearHiddenTests (configured by ``config``) leaves of a cell source.
 
     >>> released_source("a\\n### BEGIN HIDDEN TESTS\\nb\\n### END HIDDEN TESTS")
     'a'
     """
     cell = NotebookNode(source=source, cell_type="code", metadata={})
-    ClearHiddenTests()._remove_hidden_test_region(cell)
-    return cell.source
+    ClearHiddenTests(config=config)._remove_hidden_test_region(cell)
+    return str(cell.source)
 
 
 class RestoreHiddenTests(OverwriteCells):
     """OverwriteCells that restores stripped hidden tests without a checksum warning."""
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int) -> tuple[NotebookNode, Any]:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid is not None and utils.is_locked(cell):
+        gid = grade_id(cell)
+        if gid is not None and is_locked(cell):
             try:
                 source_cell = self.gradebook.find_source_cell(gid, self.notebook_id, self.assignment_id)
             except MissingEntry:
                 source_cell = None
             if source_cell is not None and source_cell.locked and cell.source != source_cell.source:
-                if cell.source == released_source(source_cell.source):
+                if cell.source == released_source(source_cell.source, self.config):
                     cell.source = source_cell.source
-        return super().preprocess_cell(cell, resources, cell_index)
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        return cell, resources
 
 
 class StripHiddenTests(ClearHiddenTests):

@@ -1,41 +1,60 @@
-"""Cell factories and named predicates for nbgrader and coursekit cell metadata.
+"""Cell rules: what a cell is, for nbgrader and for coursekit, defined once.
+
+The predicates delegate to ``nbgrader.utils`` where nbgrader has the rule (a cell is
+*locked* when nbgrader overwrites it from the source: a grade cell, or one marked
+read-only, never a solution cell). They read any cell, also a student's tampered one:
+nbgrader metadata that is not a mapping counts as none. The vocabulary:
+
+* **answer cell**: a cell the student writes in (nbgrader's *solution* cell, code or
+  Markdown); :func:`is_autograded_answer` (not a grade cell itself) and :func:`is_manual`
+  (graded by hand) split it;
+* **test cell**: a code grade cell that is not an answer (its hidden part awards points);
+* **locked cell**: restored from the source when grading.
 
 Instructors never write cell metadata by hand: the notebook builder calls the factories
-below, and everything that reads a notebook asks the predicates. nbgrader's own metadata
-follows its schema version 3 (which allows no extra keys), so coursekit keeps what it adds
-(the cell's role, its question id and objective) under a separate, versioned
-``metadata["coursekit"]`` key.
+below. nbgrader's own metadata follows its schema version 3 (which allows no extra keys), so
+coursekit keeps what it adds (the cell's role, its question id and objective) under a
+separate, versioned ``metadata["coursekit"]`` key.
 
 >>> cell = make_test_cell('grade("ps1.tilt", tilt, 2)', "ps1-tilt-test", points=2, question="ps1.tilt")
 >>> is_grade(cell), is_solution(cell), is_locked(cell), role(cell), question_id(cell)
 (True, False, True, 'test', 'ps1.tilt')
 >>> grade_id(cell), points(cell)
 ('ps1-tilt-test', 2.0)
+>>> is_test({"cell_type": "code", "metadata": {"nbgrader": "tampered"}})
+False
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any
 
-from nbformat import NotebookNode
+from nbformat import NotebookNode, from_dict
 from nbformat.v4 import new_code_cell, new_markdown_cell
+from nbgrader import utils
 
 __all__ = [
     "NBGRADER_SCHEMA_VERSION",
     "COURSEKIT_METADATA_VERSION",
     "ROLES",
+    "nbgrader_metadata",
     "is_grade",
     "is_solution",
     "is_locked",
     "is_test",
     "is_answer",
+    "is_autograded_answer",
     "is_manual",
+    "is_unanswered",
     "grade_id",
     "points",
     "role",
     "question_id",
     "objective",
     "slug",
+    "metadata_problem",
     "make_markdown_cell",
     "make_locked_markdown_cell",
     "make_locked_code_cell",
@@ -50,74 +69,108 @@ COURSEKIT_METADATA_VERSION = 1
 #: What a generated cell is for (``metadata["coursekit"]["role"]``).
 ROLES = ("markdown", "prompt", "setup", "widget", "code", "answer", "test", "manual")
 
+#: A notebook cell: nbformat's node, or the plain dict a submission was parsed into.
+Cell = Mapping[str, Any]
+
 
 # --- predicates -----------------------------------------------------------------
 
 
-def _nbgrader(cell: NotebookNode) -> dict[str, Any]:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
+def _metadata(cell: Cell) -> Mapping[str, Any]:
+    meta = cell.get("metadata", {}) if isinstance(cell, Mapping) else {}
+    return meta if isinstance(meta, Mapping) else {}
 
 
-def _coursekit(cell: NotebookNode) -> dict[str, Any]:
-    return dict(cell.get("metadata", {}).get("coursekit", {}))
+def nbgrader_metadata(cell: Cell) -> dict[str, Any]:
+    """The cell's ``metadata["nbgrader"]`` (empty when missing or not a mapping)."""
+    value = _metadata(cell).get("nbgrader", {})
+    return dict(value) if isinstance(value, Mapping) else {}
 
 
-def is_grade(cell: NotebookNode) -> bool:
+def _coursekit(cell: Cell) -> dict[str, Any]:
+    value = _metadata(cell).get("coursekit", {})
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _view(cell: Cell) -> NotebookNode:
+    """A well-formed copy of the parts nbgrader's rules read (cell type and nbgrader metadata)."""
+    meta = nbgrader_metadata(cell)
+    node: dict[str, Any] = {"cell_type": cell.get("cell_type", "code"), "source": "",
+                            "metadata": {"nbgrader": meta} if meta else {}}
+    return from_dict(node)  # type: ignore[no-any-return]
+
+
+def is_grade(cell: Cell) -> bool:
     """True for a cell nbgrader awards points for (tests and manually graded answers)."""
-    return bool(_nbgrader(cell).get("grade", False))
+    return bool(utils.is_grade(_view(cell)))
 
 
-def is_solution(cell: NotebookNode) -> bool:
+def is_solution(cell: Cell) -> bool:
     """True for a cell the student writes in (its solution is cleared on release)."""
-    return bool(_nbgrader(cell).get("solution", False))
+    return bool(utils.is_solution(_view(cell)))
 
 
-def is_locked(cell: NotebookNode) -> bool:
+def is_locked(cell: Cell) -> bool:
     """True for a read-only cell (nbgrader restores it from the source when grading)."""
-    meta = _nbgrader(cell)
-    if meta.get("solution"):
-        return False
-    return bool(meta.get("locked", False) or meta.get("grade", False))
+    return bool(utils.is_locked(_view(cell)))
 
 
-def role(cell: NotebookNode) -> str | None:
+def role(cell: Cell) -> str | None:
     """The coursekit role of a generated cell (one of :data:`ROLES`), or None."""
-    return _coursekit(cell).get("role")
+    value = _coursekit(cell).get("role")
+    return value if isinstance(value, str) else None
 
 
-def is_test(cell: NotebookNode) -> bool:
+def is_test(cell: Cell) -> bool:
     """An autograded test cell: a code grade cell that is not a solution."""
     return cell.get("cell_type") == "code" and is_grade(cell) and not is_solution(cell)
 
 
-def is_answer(cell: NotebookNode) -> bool:
-    """A code cell the student answers in (not graded itself)."""
+def is_answer(cell: Cell) -> bool:
+    """An answer cell: one the student writes in (code or Markdown, autograded or by hand)."""
+    return is_solution(cell)
+
+
+def is_autograded_answer(cell: Cell) -> bool:
+    """A code answer cell checked by a test cell (a solution that is not a grade cell)."""
     return cell.get("cell_type") == "code" and is_solution(cell) and not is_grade(cell)
 
 
-def is_manual(cell: NotebookNode) -> bool:
-    """A manually graded answer: a markdown cell that is both grade and solution."""
+def is_manual(cell: Cell) -> bool:
+    """A manually graded answer: a Markdown cell that is both grade and solution."""
     return cell.get("cell_type") == "markdown" and is_grade(cell) and is_solution(cell)
 
 
-def grade_id(cell: NotebookNode) -> str | None:
+def is_unanswered(cell: NotebookNode) -> bool:
+    """An answer cell left exactly as released (nbgrader's checksum still matches)."""
+    checksum = nbgrader_metadata(cell).get("checksum")
+    return bool(is_solution(cell) and checksum and checksum == utils.compute_checksum(cell))
+
+
+def grade_id(cell: Cell) -> str | None:
     """nbgrader's id of the cell, or None for cells nbgrader does not track."""
-    return _nbgrader(cell).get("grade_id")
+    value = nbgrader_metadata(cell).get("grade_id")
+    return value if isinstance(value, str) else None
 
 
-def points(cell: NotebookNode) -> float:
+def points(cell: Cell) -> float:
     """Points a grade cell is worth (0.0 for any other cell)."""
-    return float(_nbgrader(cell).get("points", 0.0)) if is_grade(cell) else 0.0
+    try:
+        return float(nbgrader_metadata(cell).get("points", 0.0) or 0.0) if is_grade(cell) else 0.0
+    except (TypeError, ValueError):
+        return 0.0
 
 
-def question_id(cell: NotebookNode) -> str | None:
+def question_id(cell: Cell) -> str | None:
     """The bank question a prompt, answer, test or manual cell belongs to."""
-    return _coursekit(cell).get("question")
+    value = _coursekit(cell).get("question")
+    return value if isinstance(value, str) else None
 
 
-def objective(cell: NotebookNode) -> str | None:
+def objective(cell: Cell) -> str | None:
     """The learning objective id recorded on a prompt cell."""
-    return _coursekit(cell).get("objective")
+    value = _coursekit(cell).get("objective")
+    return value if isinstance(value, str) else None
 
 
 def slug(question: str) -> str:
@@ -127,6 +180,24 @@ def slug(question: str) -> str:
     'ps2-extend-and-rotate-out'
     """
     return question.replace(".", "-")
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    return MetadataValidator()
+
+
+def metadata_problem(cell: NotebookNode) -> str | None:
+    """What nbgrader's metadata validator says about the cell (None when it is valid)."""
+    from nbgrader.nbgraderformat import ValidationError
+
+    try:
+        _validator().validate_cell(cell)
+    except ValidationError as err:
+        return str(err)
+    return None
 
 
 # --- factories --------------------------------------------------------------------
