@@ -24,7 +24,7 @@ import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from coursekit.errors import GradingError
@@ -53,7 +53,7 @@ def _me(command: str) -> Holder:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = str(os.getuid())
-    return Holder(os.getpid(), user, socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    return Holder(os.getpid(), user, socket.gethostname(), datetime.now(UTC).isoformat(timespec="seconds"),
                   command or " ".join(["coursekit", *sys.argv[1:]]))
 
 

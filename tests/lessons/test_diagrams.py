@@ -212,8 +212,6 @@ from pathlib import Path  # noqa: E402
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from coursekit.diagrams import stick  # noqa: E402
-
 SEGMENTS_CSV = Path(anatomy.data_path("segment_lengths.csv"))
 
 

@@ -20,7 +20,7 @@ CANVAS_ROSTER = (
 
 def notebook_bytes(tag: str) -> bytes:
     """A tiny notebook whose content says which upload it is."""
-    return ('{"cells": [], "metadata": {"tag": "%s"}, "nbformat": 4, "nbformat_minor": 5}' % tag).encode()
+    return (f'{{"cells": [], "metadata": {{"tag": "{tag}"}}, "nbformat": 4, "nbformat_minor": 5}}').encode()
 
 
 def add(zf: zipfile.ZipFile, name: str, data: bytes | str, *, mode: int = 0o100644,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from coursekit.errors import DataError
-from coursekit.lms import (StudentGrade, collect_canvas, read_canvas_roster, validate_canvas_import,
-                           write_canvas_import)
-from tests.lms.factory import CANVAS_ROSTER, add, notebook_bytes, symlink
+from coursekit.lms import StudentGrade, collect_canvas, read_canvas_roster, validate_canvas_import, write_canvas_import
+
+from .factory import CANVAS_ROSTER, add, notebook_bytes, symlink
 
 
 @pytest.fixture

@@ -10,11 +10,19 @@ from pathlib import Path
 import pytest
 
 from coursekit.errors import DataError
-from coursekit.lms import (Limits, StudentGrade, collect_moodle, fill_moodle_worksheet, read_moodle_worksheet,
-                           validate_moodle_worksheet)
+from coursekit.lms import (
+    Limits,
+    StudentGrade,
+    collect_moodle,
+    fill_moodle_worksheet,
+    read_moodle_worksheet,
+    validate_moodle_worksheet,
+)
 from coursekit.lms.csvspans import parse
-from tests.lms.factory import HEADER, add, notebook_bytes, symlink
-from tests.lms.factory import moodle_worksheet as _worksheet
+
+from .factory import HEADER, add, notebook_bytes, symlink
+from .factory import moodle_worksheet as _worksheet
+
 
 @pytest.fixture
 def moodle_zip(tmp_path: Path) -> Path:

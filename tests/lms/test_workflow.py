@@ -10,9 +10,18 @@ import pytest
 
 import coursekit.lms as lms
 from coursekit.errors import GradingError
-from coursekit.lms import StudentGrade, collect_lms, detect_lms, lms_late_flags, validate_canvas_import, write_lms_exports
-from coursekit.lms import read_canvas_roster, validate_moodle_worksheet
-from tests.lms.factory import CANVAS_ROSTER, add, moodle_worksheet, notebook_bytes
+from coursekit.lms import (
+    StudentGrade,
+    collect_lms,
+    detect_lms,
+    lms_late_flags,
+    read_canvas_roster,
+    validate_canvas_import,
+    validate_moodle_worksheet,
+    write_lms_exports,
+)
+
+from .factory import CANVAS_ROSTER, add, moodle_worksheet, notebook_bytes
 
 
 def test_public_api_is_pinned():

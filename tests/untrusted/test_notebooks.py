@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 
 import nbformat
 import pytest
@@ -12,7 +13,7 @@ from coursekit.errors import NotebookError
 from coursekit.untrusted.notebooks import Limits, normalise_notebook
 
 
-def notebook_bytes(cells: list[object], **top: object) -> bytes:
+def notebook_bytes(cells: Sequence[object], **top: object) -> bytes:
     return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells, **top}).encode()
 
 

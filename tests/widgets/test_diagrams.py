@@ -119,7 +119,7 @@ def test_rotation_view_turns_the_femur_end_on_by_the_model_rotation(acts, flexio
 
 @pytest.mark.parametrize("flexion", [0.0, 45.0, 90.0])
 def test_each_line_of_pull_runs_at_its_rotation_moment_arm_and_turns_the_thigh_the_model_way(flexion):
-    acts = {k: 1.0 for k in ACTOR_IDS}
+    acts = dict.fromkeys(ACTOR_IDS, 1.0)
     view = RotationView(result=balance(acts, flexion))
     for key in ACTOR_IDS:
         arrow = view.pulls[key]
@@ -136,7 +136,7 @@ def test_each_line_of_pull_runs_at_its_rotation_moment_arm_and_turns_the_thigh_t
 
 
 def test_rotation_actors_differ_in_line_style_and_hatch_not_only_colour():
-    view = RotationView(result=balance({k: 1.0 for k in ACTOR_IDS}))
+    view = RotationView(result=balance(dict.fromkeys(ACTOR_IDS, 1.0)))
     styles = {str(view.pulls[k].get_linestyle()) for k in ACTOR_IDS}
     hatches = {b.get_hatch() or "" for b in view.bars["extension"]}
     assert len(styles) == len(ACTOR_IDS)

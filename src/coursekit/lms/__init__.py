@@ -27,8 +27,13 @@ from coursekit.lms.canvas_roster import AssignmentColumn, CanvasRoster, RosterSt
 from coursekit.lms.canvas_zip import collect_canvas, parse_canvas_name
 from coursekit.lms.csvsafe import neutralise, number_cell
 from coursekit.lms.late import LatePenalty, apply_late_penalties, late_penalty_preprocessor, penalty_for, seconds_late
-from coursekit.lms.moodle_worksheet import (MoodleColumns, Worksheet, fill_moodle_worksheet, read_moodle_worksheet,
-                                            validate_moodle_worksheet)
+from coursekit.lms.moodle_worksheet import (
+                                            MoodleColumns,
+                                            Worksheet,
+                                            fill_moodle_worksheet,
+                                            read_moodle_worksheet,
+                                            validate_moodle_worksheet,
+)
 from coursekit.lms.moodle_zip import collect_moodle, parse_moodle_name
 from coursekit.lms.results import MANIFEST, CollectResult, GradeFileResult, Placed, StudentGrade, Unplaced
 from coursekit.lms.safezip import Limits

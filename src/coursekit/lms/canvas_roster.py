@@ -135,7 +135,7 @@ def read_canvas_roster(path: Path | str) -> CanvasRoster:
     section = where["Section"]
     roster = CanvasRoster(path)
     for name in header[section + 1:]:
-        if not name or any(name.startswith(n) or name.startswith("Unposted " + n) for n in NON_ASSIGNMENT_COLUMNS):
+        if not name or any(name.startswith((n, "Unposted " + n)) for n in NON_ASSIGNMENT_COLUMNS):
             continue
         title, canvas_id = title_and_id(name)
         if canvas_id is not None:

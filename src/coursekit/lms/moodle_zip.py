@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -81,7 +81,7 @@ def collect_moodle(submitted_root: Path | str, assignment: str, zip_path: Path |
                 result.unplaced.append(Unplaced(entry.name, reason))
                 continue
             path = wanted[parsed.path.casefold()] if wanted else parsed.path
-            when = entry.utc_mtime or entry.local_mtime.replace(tzinfo=zone).astimezone(dt_timezone.utc).replace(
+            when = entry.utc_mtime or entry.local_mtime.replace(tzinfo=zone).astimezone(UTC).replace(
                 tzinfo=None)
             placed = Placed(parsed.participant, path, entry.name, submitted_at=when, name=parsed.name)
             key = (parsed.participant, path)

@@ -15,7 +15,7 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from coursekit.errors import GradingError
@@ -131,6 +131,6 @@ def _extended_mtime(extra: bytes) -> datetime | None:
         body = extra[i + 4:i + 4 + size]
         if tag == 0x5455 and len(body) >= 5 and body[0] & 1:
             (seconds,) = struct.unpack_from("<i", body, 1)
-            return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
         i += 4 + size
     return None

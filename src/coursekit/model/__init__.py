@@ -15,7 +15,14 @@ from __future__ import annotations
 from coursekit.errors import ModelInputError
 from coursekit.model.flexors import FlexorResult, flexor_stretch_cm, hip_flexor_length
 from coursekit.model.geometry import (
-    HIP_RANGE, Point, apparent_hip_angle, check_hip, femur_pelvis_angle, hip_flexion, pelvic_tilt, rotate,
+    HIP_RANGE,
+    Point,
+    apparent_hip_angle,
+    check_hip,
+    femur_pelvis_angle,
+    hip_flexion,
+    pelvic_tilt,
+    rotate,
     thigh_from_vertical,
 )
 from coursekit.model.lumbar import COUPLING, LORDOSIS_AT_LEVEL, Estimate, lumbar_lordosis

@@ -144,7 +144,7 @@ def render_form(q: Any) -> str:
     The field is named by the question's prompt (``<uid>-prompt``, rendered by the
     directive just above the form); feedback goes to a live region screen readers announce.
     """
-    units = q.settings.get("units") if q.kind == "number" else None
+    units = str(q.settings.get("units") or "") if q.kind == "number" else ""
     units = {"deg": "degrees"}.get(units, units)
     hint = _HINTS.get(q.kind) or (f"A number in {units}" if units else "A number")
     context = {

@@ -89,7 +89,8 @@ def markdown_as_safe_html(text: str) -> str:
 def _clean_output(output: dict[str, Any]) -> dict[str, Any]:
     if output.get("output_type") not in ("display_data", "execute_result"):
         return output
-    data = output.get("data") if isinstance(output.get("data"), dict) else {}
+    raw = output.get("data")
+    data: dict[str, Any] = raw if isinstance(raw, dict) else {}
     kept: dict[str, Any] = {}
     for mime, value in data.items():
         if mime in SAFE_MIMES:
