@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.hub.layout import HubLayout
+from coursekit.hub.provision import instructor_env
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "coursekit-hub-test-password"
@@ -68,6 +69,8 @@ class Hub:
                "PATH": f"{self.layout.env / 'bin'}:/usr/bin:/bin",
                "JUPYTER_CONFIG_PATH": str(self.layout.etc(self.layout.role(user))),
                "MPLCONFIGDIR": str(home / ".cache" / "matplotlib")}
+        if user == self.layout.instructor:  # as the instructor's server and the grading service run
+            env.update(instructor_env(self.layout))
         return subprocess.run(["bash", "-c", script], cwd=home, env=env, capture_output=True, text=True,
                               timeout=timeout, check=False, user=user, group=user, extra_groups=[])
 
