@@ -129,7 +129,9 @@ def write_jupyter_config(layout: HubLayout) -> None:
         (etc / "nbgrader_config.py").write_text(_nbgrader_config(layout, role), encoding="utf-8")
         disabled = STUDENT_LAB_DISABLED if role == "student" else {}
         (etc / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}, indent=1))
-        server = {"ServerApp": {"jpserver_extensions": STUDENT_SERVER_DISABLED if role == "student" else {}}}
+        server = {"ServerApp": {"jpserver_extensions": STUDENT_SERVER_DISABLED if role == "student" else {}},
+                  # no "Jupyter news" pop-up and no update check: the hub asks the internet for nothing
+                  "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
         (etc / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
         for path in [etc, etc / "labconfig", *etc.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
