@@ -133,11 +133,13 @@ def test_students_submit_in_the_browser_and_the_instructor_grades_by_hand(hub: H
     score = teacher.locator(f"input.score[id='{written}']")  # formgrader names inputs by grade id
     score.wait_for()
     score.scroll_into_view_if_needed()
-    score.fill("2")
-    score.press("Tab")
+    with teacher.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT"):
+        score.fill("2")
+        score.dispatch_event("change")  # formgrader saves a score when it changes
     comment = teacher.locator(f"textarea.comment[id='{written}-comment']")
-    comment.fill("Right muscle and action; say which fibres of the adductors help.")
-    comment.press("Tab")
+    with teacher.expect_response(lambda r: "/api/comment/" in r.url and r.request.method == "PUT"):
+        comment.fill("Right muscle and action; say which fibres of the adductors help.")
+        comment.dispatch_event("change")
     teacher.wait_for_timeout(1500)
     shot(teacher, "instructor-ps3-manual-grade")
 
