@@ -24,6 +24,10 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 LAB_PORT ?= 8888
+# The course hub (`make hub`, as root): its folder (outside every home and the course), port.
+HUB_ROOT ?= /srv/coursekit-hub
+HUB_PORT ?= 8010
+HUB_NODE = $(BUILD_DIR)/hub-node
 # pytest options; XDIST is dropped automatically when pytest-xdist is unavailable.
 XDIST ?= -n 2 --dist loadgroup
 PYTEST_ARGS ?=
@@ -56,7 +60,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLCONFIGDIR ?= $(CURDIR)/$(BUILD_DIR)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup uv book book-full serve pdf publish lint test chromium lab bench clean distclean vendor
+.PHONY: help setup uv book book-full serve pdf publish lint test chromium lab hub hub-proxy bench clean distclean vendor
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -142,6 +146,18 @@ lab: setup  ## JupyterLab for a student: released assignments copied into LAB_DI
 	JUPYTER_CONFIG_PATH=$(CURDIR)/$(BUILD_DIR)/jupyter-student \
 	  jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(LAB_DIR) --no-browser \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+hub-proxy:  ## install JupyterHub's proxy (configurable-http-proxy) from npm when missing
+	@if command -v configurable-http-proxy >/dev/null 2>&1 || [ -x $(HUB_NODE)/node_modules/.bin/configurable-http-proxy ]; then exit 0; fi; \
+	command -v npm >/dev/null 2>&1 || { echo "coursekit: npm is needed for the hub's proxy (apt-get install npm)." >&2; exit 1; }; \
+	echo "coursekit: installing configurable-http-proxy from npm into $(HUB_NODE)"; \
+	npm install --prefix $(HUB_NODE) --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
+hub: setup chromium hub-proxy  ## the course on a JupyterHub at http://127.0.0.1:$(HUB_PORT)/ (as root; see README)
+	COURSEKIT_HUB_ROOT=$(HUB_ROOT) COURSEKIT_HUB_PORT=$(HUB_PORT) coursekit hub setup --repo .
+	COURSEKIT_HUB_ROOT=$(HUB_ROOT) COURSEKIT_HUB_PORT=$(HUB_PORT) \
+	  COURSEKIT_HUB_PROXY=$$(command -v configurable-http-proxy || echo $(CURDIR)/$(HUB_NODE)/node_modules/.bin/configurable-http-proxy) \
+	  jupyterhub -f hub/jupyterhub_config.py
 
 bench: setup  ## run every benchmarks/*.py (grading vs stock nbgrader, book builds, widget redraws)
 	@shopt -s nullglob; files=(benchmarks/*.py); \

@@ -71,5 +71,7 @@ c.Autograde.sanitize_preprocessors = [
 # hidden grade() calls.
 c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# --- exchange (JupyterHub-less use: a folder inside the course) --------------------------
-c.Exchange.root = os.path.join(here, "exchange")
+# --- exchange ---------------------------------------------------------------------------
+# Without a hub, a folder inside the course. On the course hub (`make hub`) the exchange is
+# a shared folder outside every home and outside this directory: COURSEKIT_EXCHANGE names it.
+c.Exchange.root = os.environ.get("COURSEKIT_EXCHANGE") or os.path.join(here, "exchange")

@@ -141,3 +141,39 @@ def questions_command(kind: str | None, objective: str | None) -> None:
     from coursekit import bank
 
     click.echo(bank.summary(kind=kind, objective=objective))
+
+
+@main.group("hub")
+def hub_group() -> None:
+    """The course hub: set this machine up as one (as root), and grade on submission."""
+
+
+@hub_group.command("setup")
+@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="The coursekit checkout whose wheel and assignments/ the hub serves.")
+@_friendly_errors
+def hub_setup_command(repo: str) -> None:
+    """Create the hub's accounts, folders, environment and course (root; safe to re-run)."""
+    from pathlib import Path
+
+    from coursekit.hub.layout import HubLayout
+    from coursekit.hub.provision import setup_hub
+
+    setup_hub(HubLayout.from_env(), Path(repo).resolve(), log=click.echo)
+
+
+@hub_group.command("autograde")
+@click.option("--interval", type=float, default=1.0, show_default=True, help="Seconds between looks at the exchange.")
+@click.option("--once", is_flag=True, help="Grade what is waiting now, then stop.")
+@_friendly_errors
+def hub_autograde_command(interval: float, once: bool) -> None:
+    """Grade each new submission in the exchange (the hub runs this as a service)."""
+    from coursekit.hub.autograde import serve, service_from_env
+
+    service = service_from_env()
+    service.log = click.echo
+    if once:
+        for entry in service.poll_once():
+            click.echo(f"{entry['student']} {entry['assignment']}: {entry['status']}")
+        return
+    serve(service, interval)

@@ -130,9 +130,12 @@ class _Grader:
         for rel, data in self.sources.data_files.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_bytes(data)
-        stamp = sub.folder / "timestamp.txt"
-        if stamp.is_file() and not stamp.is_symlink() and stamp.stat().st_size < 1000:
-            (folder / "timestamp.txt").write_bytes(stamp.read_bytes())
+        # As nbgrader's autograde: the submission's timestamp and the exchange's submission
+        # secret travel on to autograded/ and feedback/ (release_feedback needs the secret).
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            kept = sub.folder / name
+            if kept.is_file() and not kept.is_symlink() and kept.stat().st_size < 1000:
+                (folder / name).write_bytes(kept.read_bytes())
         nbformat.write(nb, folder / f"{sub.notebook}.ipynb")
 
 

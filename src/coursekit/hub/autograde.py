@@ -1,0 +1,246 @@
+"""Grading on submission: a hub service that grades each new submission as it arrives.
+
+The service runs as the instructor (a JupyterHub managed service, see
+``hub/jupyterhub_config.py``). It watches nbgrader's exchange for new submissions
+(``<exchange>/<course>/inbound/<student>+<assignment>+<timestamp>+<random>``) and, for each
+one, in the course directory:
+
+1. ``nbgrader collect <assignment> --student <student> --update`` (nbgrader's own copy
+   into ``submitted/``, with the timestamp);
+2. ``coursekit grade <assignment> --student <student> --force`` (sandboxed, into the
+   gradebook, with feedback);
+3. depending on the assignment's feedback policy (:class:`FeedbackPolicy`):
+   ``nbgrader release_feedback`` at once, after the due date, or never by itself (the
+   instructor releases it in formgrader).
+
+A resubmission is a new inbound entry, so it is graded again; every grading is kept in
+``coursekit-grades/hub-history.jsonl`` (one JSON line each), so nothing is overwritten
+without a trace. The batch command (``coursekit grade``) stays the way to regrade all.
+
+>>> Inbound.parse(Path("/x/inbound/ada+ps1+2026-12-01 10:00:00.000000 UTC+a1b2"))
+Inbound(student='ada', assignment='ps1', timestamp='2026-12-01 10:00:00.000000 UTC', folder=PosixPath('/x/inbound/ada+ps1+2026-12-01 10:00:00.000000 UTC+a1b2'))
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coursekit.errors import CourseKitError
+
+__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "serve"]
+
+POLICIES = ("immediate", "after-due", "after-release")
+POLICY_FILE = "hub.toml"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One submission in the exchange's inbound folder."""
+
+    student: str
+    assignment: str
+    timestamp: str
+    folder: Path
+
+    @classmethod
+    def parse(cls, folder: Path) -> Inbound | None:
+        parts = folder.name.rsplit("+", 3)  # as nbgrader's collect: user names may hold '+'
+        if len(parts) != 4 or not all(parts[:3]):
+            return None
+        return cls(parts[0], parts[1], parts[2], folder)
+
+    @property
+    def key(self) -> str:
+        return self.folder.name
+
+
+@dataclass(frozen=True)
+class FeedbackPolicy:
+    """When students see the grade of an auto-graded submission, per assignment.
+
+    Read from the course directory's ``hub.toml``::
+
+        [feedback]
+        default = "after-release"
+        ps1 = "immediate"
+
+    ``immediate``: feedback (score included) is released as soon as the submission is
+    graded; ``after-due``: once the assignment's due date in the gradebook has passed;
+    ``after-release``: only when the instructor releases it (formgrader or
+    ``nbgrader release_feedback``), as stock nbgrader does.
+    """
+
+    default: str = "after-release"
+    assignments: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, value in {"default": self.default, **self.assignments}.items():
+            if value not in POLICIES:
+                raise CourseKitError(f"{POLICY_FILE}, [feedback] {name} = {value!r}: use one of {', '.join(POLICIES)}")
+
+    def for_assignment(self, assignment: str) -> str:
+        return self.assignments.get(assignment, self.default)
+
+    @classmethod
+    def load(cls, course: Path) -> FeedbackPolicy:
+        path = course / POLICY_FILE
+        if not path.exists():
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+        table = data.get("feedback", {})
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise CourseKitError(f"{path}: [feedback] must map assignment ids to one of {', '.join(POLICIES)}")
+        values = dict(table)
+        default = values.pop("default", cls.default)
+        return cls(default, values)
+
+
+Runner = Callable[[Sequence[str], Path], tuple[int, str]]
+
+
+def _subprocess_runner(cmd: Sequence[str], cwd: Path) -> tuple[int, str]:
+    done = subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True, check=False)
+    return done.returncode, (done.stdout + done.stderr)[-2000:]
+
+
+@dataclass
+class AutogradeService:
+    """Polls the exchange and grades what is new (see the module docstring)."""
+
+    course: Path
+    exchange: Path
+    course_id: str
+    bin_dir: Path
+    policy: FeedbackPolicy = field(default_factory=FeedbackPolicy)
+    run: Runner = _subprocess_runner
+    log: Callable[[str], None] = print
+    _done: set[str] = field(default_factory=set)
+    _pending_release: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def history(self) -> Path:
+        return self.course / "coursekit-grades" / "hub-history.jsonl"
+
+    def __post_init__(self) -> None:
+        if self.history.exists():
+            for line in self.history.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and isinstance(entry.get("submission"), str):
+                    self._done.add(entry["submission"])
+                    if entry.get("released") is False and entry.get("status") == "graded":
+                        self._pending_release.add((entry["student"], entry["assignment"]))
+
+    def inbound(self) -> list[Inbound]:
+        """Submissions not graded yet, oldest first."""
+        folder = self.exchange / self.course_id / "inbound"
+        if not folder.is_dir():
+            return []
+        found = [s for p in folder.iterdir() if p.is_dir() and not p.is_symlink() if (s := Inbound.parse(p))]
+        return sorted((s for s in found if s.key not in self._done), key=lambda s: s.timestamp)
+
+    def _step(self, cmd: list[str], what: str) -> None:
+        code, out = self.run(cmd, self.course)
+        if code != 0:
+            raise CourseKitError(f"{what} failed (exit {code}): {out.strip()[-600:]}")
+
+    def handle(self, sub: Inbound) -> dict[str, object]:
+        """Collect, grade and (by policy) release feedback for one submission."""
+        started = time.monotonic()
+        entry: dict[str, object] = {"submission": sub.key, "student": sub.student, "assignment": sub.assignment,
+                                    "submitted": sub.timestamp, "graded_at": datetime.now(UTC).isoformat()}
+        nbgrader, coursekit = str(self.bin_dir / "nbgrader"), str(self.bin_dir / "coursekit")
+        try:
+            self._step([nbgrader, "collect", sub.assignment, f"--student={sub.student}", "--update"], "nbgrader collect")
+            self._step([coursekit, "grade", sub.assignment, "--course", str(self.course), "--student", sub.student,
+                        "--force", "--no-progress"], "coursekit grade")
+            policy = self.policy.for_assignment(sub.assignment)
+            released = policy == "immediate"
+            if released:
+                self.release(sub.student, sub.assignment)
+            elif policy == "after-due":
+                self._pending_release.add((sub.student, sub.assignment))
+            entry.update(status="graded", policy=policy, released=released)
+        except CourseKitError as err:
+            entry.update(status="failed", reason=str(err), released=False)
+        entry["seconds"] = round(time.monotonic() - started, 2)
+        self._done.add(sub.key)
+        self.history.parent.mkdir(parents=True, exist_ok=True)
+        with self.history.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(entry) + "\n")
+        self.log(f"coursekit hub: {sub.student} {sub.assignment}: {entry['status']} in {entry['seconds']} s")
+        return entry
+
+    def release(self, student: str, assignment: str) -> None:
+        self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
+                   "nbgrader release_feedback")
+
+    def release_due(self, now: datetime | None = None) -> list[tuple[str, str]]:
+        """Release held feedback of assignments whose due date has passed."""
+        if not self._pending_release:
+            return []
+        due = self.due_dates()
+        now = now or datetime.now(UTC).replace(tzinfo=None)
+        ready = sorted(p for p in self._pending_release if due.get(p[1]) is not None and now >= due[p[1]])  # type: ignore[operator]
+        for student, assignment in ready:
+            self.release(student, assignment)
+            self._pending_release.discard((student, assignment))
+        return ready
+
+    def due_dates(self) -> dict[str, datetime | None]:
+        """Assignment id -> due date (naive UTC, as nbgrader stores it) from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        db = self.course / "gradebook.db"
+        if not db.exists():
+            return {}
+        with Gradebook(f"sqlite:///{db}", self.course_id) as gb:
+            return {a.name: a.duedate for a in gb.assignments}
+
+    def poll_once(self) -> list[dict[str, object]]:
+        done = [self.handle(sub) for sub in self.inbound()]
+        self.release_due()
+        return done
+
+
+def serve(service: AutogradeService, interval: float = 1.0) -> None:
+    """Poll until SIGTERM or SIGINT (JupyterHub stops its managed services with SIGTERM)."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    service.log(f"coursekit hub: grading on submission for {service.course} (exchange {service.exchange})")
+    while not stopping:
+        try:
+            service.poll_once()
+        except Exception as err:  # noqa: BLE001 - the service must outlive one bad poll
+            service.log(f"coursekit hub: poll failed: {err}")
+        time.sleep(interval)
+
+
+def service_from_env() -> AutogradeService:
+    """The service for the hub layout in the environment (as JupyterHub starts it)."""
+    from coursekit.hub.layout import HubLayout
+
+    layout = HubLayout.from_env()
+    course = Path(os.environ.get("COURSEKIT_COURSE", str(layout.course)))
+    return AutogradeService(course=course, exchange=layout.exchange, course_id=layout.course_id,
+                            bin_dir=layout.env / "bin", policy=FeedbackPolicy.load(course))
