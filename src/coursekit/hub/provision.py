@@ -44,8 +44,9 @@ def _run(cmd: Sequence[str | os.PathLike[str]], *, what: str, user: str | None =
     argv = [str(c) for c in cmd]
     if argv[0] in ("useradd", "chown"):
         argv[0] = shutil.which(argv[0], path=_SYSTEM_PATH) or argv[0]
-    as_user = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
-    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False, **as_user)
+    groups: list[str] | None = [] if user is not None else None  # drop root's groups too
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False,
+                          user=user, group=user, extra_groups=groups)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip()[-1500:]
         raise CourseKitError(f"hub setup: {what} failed (exit {done.returncode}): {' '.join(argv)}\n{tail}")
