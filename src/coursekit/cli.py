@@ -110,13 +110,18 @@ def grade_command(assignment: str, course: str | None, students: tuple[str, ...]
     from pathlib import Path
 
     from coursekit.grading import GradeConfig, grade_assignment
+    from coursekit.untrusted.text import for_terminal
 
     config = GradeConfig(course=Path(_course_root(course)), assignment=assignment, students=list(students) or None,
                          force=force, sandbox=sandbox, cell_timeout=cell_timeout,
                          feedback=not no_feedback, progress=not no_progress)
     if workers is not None:
         config.workers = workers
-    click.echo(grade_assignment(config, echo=click.echo).text())
+    # Student ids, file names and error texts reach the terminal: no escape sequence gets through.
+    def echo(text: str) -> None:
+        click.echo(for_terminal(text))
+
+    echo(grade_assignment(config, echo=echo).text())
 
 
 @main.command("collect")

@@ -201,9 +201,15 @@ class Course:
 
     def timestamp(self, student: str, assignment: str) -> datetime | None:
         """The submission time from ``timestamp.txt`` (None when missing or unreadable)."""
-        try:
-            stamp = self.coursedir.get_existing_timestamp(str(self.submitted_dir(student, assignment)))
-        except Exception:  # noqa: BLE001 - a student's garbled timestamp.txt must not stop grading
+        from nbgrader.utils import parse_utc
+
+        from coursekit.errors import UntrustedFileError
+        from coursekit.untrusted.files import read_regular
+
+        try:  # a regular file of a few bytes: never a pipe, a device or a link a student planted
+            text = read_regular(self.submitted_dir(student, assignment) / "timestamp.txt", 1000).decode("utf-8")
+            stamp = parse_utc(text.strip())
+        except (UntrustedFileError, UnicodeDecodeError, ValueError, OverflowError, TypeError):
             return None
         return stamp if isinstance(stamp, datetime) else None
 

@@ -1,7 +1,13 @@
-"""Feedback pages as students get them: nbgrader's HTML, made to work offline.
+"""Feedback pages as students get them: nbgrader's HTML, offline and inert.
 
->>> offline_html('<p>x</p><script src="https://cdnjs.example/mathjax.js"></script>')
-'<p>x</p>'
+Remote scripts and stylesheets (nbconvert's MathJax CDN) are removed, and the page gets
+coursekit's Content-Security-Policy, which forbids every script: the student content in
+it was sanitised before the page was rendered (:mod:`coursekit.untrusted.html`), and the
+policy makes sure nothing a sanitiser missed can run in an instructor's browser.
+
+>>> page = offline_html('<head></head><p>x</p><script src="https://cdnjs.example/mathjax.js"></script>')
+>>> "mathjax" in page, "script-src 'none'" in page
+(False, True)
 """
 
 from __future__ import annotations
@@ -14,5 +20,7 @@ _REMOTE = re.compile(r"""<script[^>]*\bsrc=["']https?://[^>]*>\s*</script>|<link
 
 
 def offline_html(page: str) -> str:
-    """Remove scripts and stylesheets loaded from the network (nbconvert's MathJax CDN)."""
-    return _REMOTE.sub("", page)
+    """``page`` without network scripts and stylesheets, with the no-script policy in its head."""
+    from coursekit.untrusted.html import add_csp
+
+    return add_csp(_REMOTE.sub("", page))

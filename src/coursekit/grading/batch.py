@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 
 from coursekit.course import Course, GradeWrite, write_grades
 from coursekit.course.cells import grade_id, is_test, is_unanswered, points
+from coursekit.errors import UntrustedFileError
 from coursekit.grading import records as rec
 from coursekit.grading.autograded import build_autograded
 from coursekit.grading.cgroups import CgroupLimits
@@ -36,6 +37,8 @@ from coursekit.grading.submissions import (
 )
 from coursekit.grading.verdicts import CellVerdict, judge_cell
 from coursekit.grading.workers import WorkerHandle, run_jobs
+from coursekit.untrusted.files import read_regular
+from coursekit.untrusted.html import sanitize_notebook
 
 __all__ = ["BatchSummary", "grade_assignment"]
 
@@ -133,10 +136,12 @@ class _Grader:
         # As nbgrader's autograde: the submission's timestamp and the exchange's submission
         # secret travel on to autograded/ and feedback/ (release_feedback needs the secret).
         for name in ("timestamp.txt", "submission_secret.txt"):
-            kept = sub.folder / name
-            if kept.is_file() and not kept.is_symlink() and kept.stat().st_size < 1000:
-                (folder / name).write_bytes(kept.read_bytes())
-        nbformat.write(nb, folder / f"{sub.notebook}.ipynb")
+            try:
+                (folder / name).write_bytes(read_regular(sub.folder / name, 1000))
+            except UntrustedFileError:
+                continue  # missing, a link, a pipe or too large: nbgrader then uses the collect time
+        # What formgrader and the feedback render: the student's outputs and markdown made inert.
+        nbformat.write(sanitize_notebook(nb), folder / f"{sub.notebook}.ipynb")
 
 
 def _label(nb: NotebookNode, index: int | None) -> str:
@@ -203,7 +208,7 @@ def _grade(config: GradeConfig, course: Course, sandbox: Sandbox, workers: list[
     grader = _Grader(config, course, sources, sandbox)
     students, unsafe = discover(course.submitted_root(), config.assignment, config.students)
     if unsafe:
-        echo(f"skipped submission folders with unusual names (rename them to a plain student id): {', '.join(unsafe)}")
+        echo(f"skipped submission folders (rename them to a plain student id, never a link): {', '.join(unsafe)}")
     todo: list[Submission] = []
     for student in students:
         folder = course.submitted_dir(student, config.assignment)

@@ -10,7 +10,6 @@ The cell rules come from :mod:`coursekit.course.cells` (nbgrader's own rules).
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,16 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.course.cells import grade_id, is_grade, is_locked, is_solution, nbgrader_metadata
+from coursekit.errors import NotebookError, UntrustedFileError
+from coursekit.untrusted.files import read_regular
+from coursekit.untrusted.notebooks import Limits as NotebookLimits
+from coursekit.untrusted.notebooks import normalise_notebook
 
 __all__ = ["Prepared", "BrokenSubmission", "read_submission", "restore", "MAX_NOTEBOOK_BYTES"]
 
-MAX_NOTEBOOK_BYTES = 20_000_000
+LIMITS = NotebookLimits()
+#: Above this size a notebook's outputs are cleared before grading (as stock nbgrader does).
+MAX_NOTEBOOK_BYTES = LIMITS.soft_bytes
 _FLAGS = ("grade", "solution", "locked", "task")
 
 
@@ -43,32 +48,19 @@ class Prepared:
 
 
 def read_submission(path: Path) -> tuple[NotebookNode, list[str]]:
-    """Parse a submitted notebook defensively; raise :class:`BrokenSubmission` when impossible."""
-    size = path.stat().st_size
-    if size == 0:
-        raise BrokenSubmission("the notebook file is empty (0 bytes); ask the student to resubmit")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise BrokenSubmission(f"the notebook is {size} bytes (limit {MAX_NOTEBOOK_BYTES}); "
-                               "ask the student to clear outputs and resubmit")
+    """Read a submitted notebook as untrusted input; raise :class:`BrokenSubmission` when impossible.
+
+    Only a regular file is read (never through a link, never a pipe or a device), at most
+    :data:`MAX_NOTEBOOK_BYTES` of it, and it is validated and normalised with nbformat
+    (caps on cells and text, outputs cleared) before anything else looks at it: see
+    :mod:`coursekit.untrusted`.
+    """
     try:
-        raw = json.loads(path.read_bytes())
-    except (ValueError, RecursionError) as err:
-        raise BrokenSubmission(f"not valid notebook JSON (truncated or corrupted: {str(err)[:80]}); "
-                               "ask the student to resubmit") from err
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
-        raise BrokenSubmission("the file is JSON but not a notebook (no cells); ask the student to resubmit")
-    flags = []
-    major = raw.get("nbformat")
-    if major != 4:
-        flags.append(f"old notebook format (nbformat {major}); converted to version 4")
-    try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
-    except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for bad input
-        raise BrokenSubmission(f"nbformat {major} notebook could not be read ({str(err)[:80]}); "
-                               "ask the student to save it with a current Jupyter and resubmit") from err
-    if not nb.cells:
-        raise BrokenSubmission("the notebook has no cells; ask the student to resubmit")
-    return nb, flags
+        data = read_regular(path, LIMITS.hard_bytes)
+        return normalise_notebook(data, path.name, LIMITS)
+    except (UntrustedFileError, NotebookError) as err:
+        reason = err.reason if isinstance(err, UntrustedFileError) else err.problem
+        raise BrokenSubmission(reason if "resubmit" in reason else f"{reason}; ask the student to resubmit") from None
 
 
 def _meta_tampered(student: Any, source: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from coursekit.grading import records as rec
 from coursekit.grading.pages import Markup, render
+from coursekit.untrusted.html import add_csp
 
 __all__ = ["write_report", "question_stats", "discrimination", "wrong_answers"]
 
@@ -150,5 +151,5 @@ def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path
         wrong_rows=[[q, a, n] for q, answers in wrong.items() for a, n in answers] or [["-", "none", 0]],
         review_rows=[[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
         or [["-", "-", "-", "nothing to review"]])
-    path.write_text(page, encoding="utf-8")
+    path.write_text(add_csp(page), encoding="utf-8")  # student text is escaped; the policy forbids scripts too
     return path

@@ -15,8 +15,10 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.course.cells import is_solution
+from coursekit.errors import UntrustedFileError
 from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
 from coursekit.grading.protocol import CellCode, Job, Limits
+from coursekit.untrusted.files import is_plain_dir, read_regular, walk_regular
 
 __all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources"]
 
@@ -50,13 +52,22 @@ class Submission:
 
 
 def discover(submitted_root: Path, assignment: str, only: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """(student ids with a folder for ``assignment``, skipped folder names with unsafe ids)."""
+    """(student ids with a folder for ``assignment``, skipped folders with the reason).
+
+    A student folder, or its assignment folder, that is a symbolic link is refused: it
+    could point at ``source/`` and hand the instructor's solutions in as a submission.
+    """
     students: list[str] = []
     unsafe: list[str] = []
-    if not submitted_root.is_dir():
+    if not is_plain_dir(submitted_root):
         return [], []
     for entry in sorted(submitted_root.iterdir()):
-        if not (entry / assignment).is_dir() or (only and entry.name not in only):
+        if only and entry.name not in only:
+            continue
+        if entry.is_symlink() or (entry / assignment).is_symlink():
+            unsafe.append(f"{entry.name} (a symbolic link; links are never followed)")
+            continue
+        if not is_plain_dir(entry / assignment):
             continue
         (students if safe_student_id(entry.name) else unsafe).append(entry.name)
     return students, unsafe
@@ -80,23 +91,26 @@ def locate_notebook(folder: Path, notebook: str, expected: list[str]) -> tuple[P
 
 
 def job_files(folder: Path, sources: Sources, max_file: int, max_total: int) -> tuple[dict[str, bytes], list[str]]:
-    """Extra files the notebook may read: the student's small regular files, then the source's data."""
+    """Extra files the notebook may read: the student's small regular files, then the source's data.
+
+    The folder is walked without following links, bounded in depth and entries, and every
+    file read is a regular file read with a bound; each refused entry becomes a flag.
+    """
     files: dict[str, bytes] = {}
-    flags: list[str] = []
     total = 0
-    for path in sorted(folder.rglob("*")):
+    found, refused = walk_regular(folder)
+    flags = [f"{r.name!r} not copied into the sandbox: {r.reason}" for r in refused]
+    for path in found:
         rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            flags.append(f"symbolic link {rel!r} ignored")
+        if path.suffix == ".ipynb" or rel in ("timestamp.txt", "submission_secret.txt") or ".ipynb_checkpoints" in rel:
             continue
-        if not path.is_file() or path.suffix == ".ipynb" or rel == "timestamp.txt" or ".ipynb_checkpoints" in rel:
+        try:
+            data = read_regular(path, min(max_file, max_total - total))
+        except UntrustedFileError as err:
+            flags.append(f"extra file {rel!r} not copied into the sandbox: {err.reason}")
             continue
-        size = path.stat().st_size
-        if size > max_file or total + size > max_total:
-            flags.append(f"extra file {rel!r} ({size} bytes) too large; not copied into the sandbox")
-            continue
-        files[rel] = path.read_bytes()
-        total += size
+        files[rel] = data
+        total += len(data)
     files.update(sources.data_files)
     return files, flags
 
