@@ -203,3 +203,245 @@ def test_grid_alt_text_and_labels_carry_the_data_values():
                    in t.get_text() for ax in fig.axes for t in ax.texts)
     assert poses.drawn_hip_angles(fig) == [anatomy.pose(n).hip_angle_deg
                                            for n in anatomy.poses()["name"] if n in poses.LAYOUTS]
+
+
+# ------------------------------------------------------------------ articulated bodies: proportions, joints, labels
+
+import csv  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from coursekit.diagrams import stick  # noqa: E402
+
+SEGMENTS_CSV = Path(anatomy.data_path("segment_lengths.csv"))
+
+
+def _segment_rows() -> dict[str, dict[str, str]]:
+    with open(SEGMENTS_CSV, encoding="utf-8", newline="") as fh:
+        return {row["segment"]: row for row in csv.DictReader(fh)}
+
+
+def test_segment_lengths_are_published_fractions_of_height_with_their_source():
+    rows = _segment_rows()
+    # Winter 2009 Fig. 4.1 (Drillis & Contini 1966): landmark heights as fractions of H
+    assert float(rows["thigh"]["fraction_of_height"]) == pytest.approx(0.530 - 0.285)
+    assert float(rows["shank"]["fraction_of_height"]) == pytest.approx(0.285 - 0.039)
+    assert float(rows["trunk"]["fraction_of_height"]) == pytest.approx(0.818 - 0.530)
+    assert float(rows["head"]["fraction_of_height"]) == pytest.approx(1.0 - 0.870)
+    for row in rows.values():
+        assert "Winter" in row["source"] and "Drillis" in row["source"]
+
+
+def _dist(p, q) -> float:
+    return math.hypot(q[0] - p[0], q[1] - p[1])
+
+
+@pytest.mark.parametrize("name", sorted(poses.LAYOUTS))
+def test_each_pose_body_has_the_segment_proportions_of_the_data(name):
+    rows = {k: float(v["fraction_of_height"]) for k, v in _segment_rows().items()}
+    body = poses.pose_body(name)
+    trunk = sum(_dist(p, q) for p, q in zip([body.hip, *body.spine], [*body.spine, body.shoulder]))
+    assert _dist(body.hip, body.knee) / trunk == pytest.approx(rows["thigh"] / rows["trunk"], rel=0.02)
+    assert _dist(body.knee, body.ankle) / trunk == pytest.approx(rows["shank"] / rows["trunk"], rel=0.02)
+    assert _dist(body.shoulder, body.elbow) / trunk == pytest.approx(rows["upper_arm"] / rows["trunk"], rel=0.02)
+    assert _dist(body.elbow, body.wrist) / trunk == pytest.approx(rows["forearm"] / rows["trunk"], rel=0.02)
+    assert _dist(body.heel, body.toe) / trunk == pytest.approx(rows["foot"] / rows["trunk"], rel=0.02)
+    assert _dist(body.shoulder, body.head) / trunk == pytest.approx(
+        (rows["neck"] + rows["head"] / 2) / rows["trunk"], rel=0.02)
+
+
+@pytest.mark.parametrize("name", sorted(poses.LAYOUTS))
+def test_each_pose_draws_its_joints_as_circles_on_the_joints(name):
+    fig = poses.pose_figure(name)
+    body = poses.pose_body(name)
+    circles = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("joint|")}
+    for joint in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist"):
+        assert circles[f"joint|{joint}"].center == pytest.approx(getattr(body, joint))
+    # the hip is marked differently from the other joints: larger and filled (not by colour alone)
+    assert circles["joint|hip"].radius > circles["joint|knee"].radius
+
+
+def _rendered(fig):
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _body_parts(ax, renderer):
+    """(display points, half width px) of every body line and the head, independent of the code under test."""
+    px = renderer.points_to_pixels(1.0)
+    parts = []
+    for line in ax.get_lines():
+        gid = line.get_gid() or ""
+        if gid in ("trunk", "thigh", "spine") or gid.startswith("body|"):
+            xy = line.get_transform().transform(line.get_xydata())
+            dense = []
+            for a, b in zip(xy[:-1], xy[1:]):
+                dense += [a + (b - a) * t / 40 for t in range(41)]
+            parts.append((dense, line.get_linewidth() * px / 2, gid))
+    for patch in ax.patches:
+        if patch.get_gid() == "body|head":
+            c = ax.transData.transform(patch.center)
+            r = ax.transData.transform((patch.center[0] + patch.radius, patch.center[1]))[0] - c[0]
+            parts.append(([c], r, "head"))
+    return parts
+
+
+def _label_clashes(fig):
+    renderer = _rendered(fig)
+    clashes = []
+    for ax in fig.axes:
+        parts = _body_parts(ax, renderer)
+        for text in ax.texts:
+            if text.get_gid() != "angle-label":
+                continue
+            box = text.get_bbox_patch().get_window_extent(renderer)
+            for points, half, gid in parts:
+                for x, y in points:
+                    if box.x0 - half < x < box.x1 + half and box.y0 - half < y < box.y1 + half:
+                        clashes.append((ax.get_title() or text.get_text(), gid))
+                        break
+    return clashes
+
+
+@pytest.mark.parametrize("make", [
+    lambda: poses.poses_figure(),
+    lambda: poses.poses_figure(["Salabhasana", "Setu Bandha Sarvangasana", "Urdhva Dhanurasana",
+                                "Bhujangasana", "Ustrasana", "Dhanurasana"], columns=2),
+    lambda: poses.poses_figure(["Anjaneyasana", "Virabhadrasana I"], columns=2),
+    hip_angles.hip_positions_figure,
+    lambda: hip_angles.hip_angle_figure(-15),
+], ids=["all-poses", "backbends", "lunges", "positions", "one-angle"])
+def test_angle_labels_are_clear_of_every_body_line(make):
+    fig = make()
+    assert [t for ax in fig.axes for t in ax.texts if t.get_gid() == "angle-label"]
+    assert _label_clashes(fig) == []
+
+
+@pytest.mark.parametrize("name", sorted(poses.LAYOUTS))
+def test_single_pose_label_is_clear_of_the_body(name):
+    assert _label_clashes(poses.pose_figure(name)) == []
+
+
+def test_the_bridge_label_clears_the_shin_and_the_locust_head_clears_the_panel_edge():
+    fig = poses.poses_figure(["Salabhasana", "Setu Bandha Sarvangasana"], columns=2)
+    renderer = _rendered(fig)
+    for ax in fig.axes:
+        frame = ax.get_window_extent(renderer)
+        head = next(p for p in ax.patches if p.get_gid() == "body|head")
+        box = head.get_window_extent(renderer)
+        margin = 0.02 * frame.width
+        assert frame.x0 + margin < box.x0 and box.x1 < frame.x1 - margin
+        assert frame.y0 < box.y0 and box.y1 < frame.y1 - margin
+        for text in ax.texts:
+            if text.get_gid() == "angle-label":
+                tb = text.get_bbox_patch().get_window_extent(renderer)
+                assert frame.x0 <= tb.x0 and tb.x1 <= frame.x1 and frame.y0 <= tb.y0 and tb.y1 <= frame.y1
+    assert _label_clashes(fig) == []
+
+
+def test_every_pose_panel_uses_one_scale():
+    fig = poses.poses_figure()
+    renderer = _rendered(fig)
+    scales = []
+    for ax in fig.axes:
+        if not ax.get_lines():
+            continue
+        (x0, _), (x1, _) = ax.transData.transform([(0, 0), (1, 0)])
+        scales.append(x1 - x0)
+    assert max(scales) == pytest.approx(min(scales), rel=0.01)
+    del renderer
+
+
+def test_pose_alt_text_describes_the_drawing_and_each_pose_angles():
+    text = alt_text(poses.poses_figure())
+    assert "articulated figures" in text and "arc marks the angle between the thigh" in text
+    for name in poses.LAYOUTS:
+        pose = anatomy.pose(name)
+        assert f"{pose.name} ({pose.english_name}): hip {hip_angles.describe_angle(pose.hip_angle_deg)}" in text
+
+
+def test_the_far_leg_is_told_apart_by_line_style_not_only_colour():
+    fig = poses.pose_figure("Virabhadrasana I")
+    ax = fig.axes[0]
+    far = [ln for ln in ax.get_lines() if ln.get_gid() is None and ln.get_linestyle() not in ("-", "None")]
+    assert far, "the second leg carries a dashed inner line"
+
+
+# ------------------------------------------------------------------ posterior view: layers
+
+
+LAYERS_CSV = Path(anatomy.data_path("posterior_layers.csv"))
+
+
+def _layers() -> dict[str, int]:
+    with open(LAYERS_CSV, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(r["source"].strip() for r in rows)
+    return {r["muscle"]: int(r["layer"]) for r in rows}
+
+
+def _muscle_patches(fig):
+    return {p.get_gid().split("|", 1)[1]: p for p in fig.axes[0].patches
+            if (p.get_gid() or "").startswith("muscle|")}
+
+
+def test_posterior_layers_in_the_data_put_semimembranosus_deep_to_semitendinosus():
+    layers = _layers()
+    assert layers["semimembranosus"] < layers["semitendinosus"]
+    assert layers["biceps femoris (short head)"] < layers["biceps femoris (long head)"]
+    assert layers["adductor magnus (hamstring part)"] < layers["semimembranosus"]
+
+
+def test_posterior_view_draws_each_muscle_at_the_depth_of_its_layer():
+    patches = _muscle_patches(posterior.posterior_figure())
+    layers = _layers()
+    for deep in patches:
+        for top in patches:
+            if layers[deep] < layers[top]:
+                assert patches[deep].get_zorder() < patches[top].get_zorder(), (deep, top)
+    # drawing order follows depth as well: a deeper muscle is added before a superficial one
+    order = list(patches)
+    assert order.index("semimembranosus") < order.index("semitendinosus")
+    assert order.index("biceps femoris (short head)") < order.index("biceps femoris (long head)")
+
+
+def _x_range(patch, y: float) -> tuple[float, float]:
+    """Horizontal extent of a (data-space) polygon at height y."""
+    xy = patch.get_xy()
+    xs = []
+    for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
+        if (y0 - y) * (y1 - y) <= 0 and y0 != y1:
+            xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
+    return min(xs), max(xs)
+
+
+@pytest.mark.parametrize("y", [-2.4, -2.8, -3.2])
+def test_semimembranosus_shows_on_both_sides_of_semitendinosus_low_in_the_thigh(y):
+    patches = _muscle_patches(posterior.posterior_figure())
+    sm, st = _x_range(patches["semimembranosus"], y), _x_range(patches["semitendinosus"], y)
+    assert sm[0] < st[0] and st[1] < sm[1]
+
+
+@pytest.mark.parametrize("y", [-1.8, -2.4, -3.0])
+def test_biceps_long_head_runs_lateral_of_the_medial_hamstrings(y):
+    patches = _muscle_patches(posterior.posterior_figure())
+    biceps = _x_range(patches["biceps femoris (long head)"], y)
+    for medial in ("semitendinosus", "semimembranosus", "adductor magnus (hamstring part)"):
+        assert _x_range(patches[medial], y)[1] < biceps[0] + 0.05  # lateral = away from the midline (x = 0)
+
+
+def test_deep_muscles_are_hatched_so_depth_is_not_told_by_colour_alone():
+    patches = _muscle_patches(posterior.posterior_figure())
+    layers = _layers()
+    superficial = max(layers[m] for m in patches if m != "gluteus maximus")
+    for name, patch in patches.items():
+        if name != "gluteus maximus":
+            assert bool(patch.get_hatch()) == (layers[name] < superficial), name
+
+
+def test_posterior_alt_text_states_the_layers():
+    text = alt_text(posterior.posterior_figure())
+    assert "semimembranosus lies deep to semitendinosus" in text
+    assert "biceps femoris runs down the lateral side" in text

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from coursekit.diagrams.stick import Body, draw_angle, draw_body, hip_angle
+from coursekit.diagrams.stick import HEAD_R, Body, draw_angle, draw_body, hip_angle, settle_labels
 from coursekit.diagrams.style import PALETTE, new_figure, set_alt_text
 
 __all__ = [
@@ -50,12 +50,19 @@ def describe_angle(angle: float) -> str:
     return f"{abs(angle):g}° {kind}"
 
 
+#: Upper y limit of every panel: the top of the head of a standing body, plus a margin.
+_TOP = Body.build(trunk_deg=90.0, hip_deg=0.0).moved(0, 0).head[1] + HEAD_R + 0.1 - \
+    Body.build(trunk_deg=90.0, hip_deg=0.0).lowest()
+
+
 def _draw_position(ax: Axes, angle: float, trunk_deg: float, title: str | None) -> None:
     knee = 90.0 if 60 <= angle <= 100 else 0.0
     folded = trunk_deg < 45  # trunk pointing forward: let the arms hang to the floor
     body = Body.build(trunk_deg=trunk_deg, hip_deg=angle, knee_deg=knee,
                       shoulder_deg=90.0 - trunk_deg if folded else -6.0,
                       elbow_deg=0.0 if folded else -10.0)
+    if angle < 0:  # a leg taken back: the body stands on the other leg (drawn behind, grey)
+        body = body.with_second_leg(0.0, 0.0)
     body = body.moved(0, -body.lowest())
     if knee:  # a simple stool under the sitter
         ax.fill([body.hip[0] - 0.35, body.hip[0] + 0.35, body.hip[0] + 0.35, body.hip[0] - 0.35],
@@ -68,8 +75,8 @@ def _draw_position(ax: Axes, angle: float, trunk_deg: float, title: str | None) 
     ax.set_aspect("equal")
     xs = [p[0] for p in body.points()]
     centre = (min(xs) + max(xs)) / 2
-    ax.set_xlim(centre - 1.3, centre + 1.3)
-    ax.set_ylim(-0.15, 3.3)
+    ax.set_xlim(centre - 1.65, centre + 1.65)
+    ax.set_ylim(-0.15, _TOP)
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=12)
@@ -77,9 +84,10 @@ def _draw_position(ax: Axes, angle: float, trunk_deg: float, title: str | None) 
 
 def hip_angle_figure(angle: float, *, trunk_deg: float = 90.0, title: str | None = None) -> Figure:
     """One stick body whose hip is at ``angle`` degrees (+ flexion, - extension)."""
-    fig = new_figure(3.2, 3.6)
+    fig = new_figure(3.4, 4.2)
     _draw_position(fig.add_subplot(), angle, trunk_deg, title)
-    set_alt_text(fig, f"Side view of a stick figure facing right with the hip at "
+    settle_labels(fig)
+    set_alt_text(fig, f"Side view of an articulated figure in adult proportions, facing right, with the hip at "
                       f"{describe_angle(angle)}; a dashed line continues the trunk downwards "
                       "and an arc marks the angle between it and the thigh.")
     return fig
@@ -89,12 +97,13 @@ def hip_positions_figure(
     positions: Sequence[tuple[str, float, float]] = DEFAULT_POSITIONS,
 ) -> Figure:
     """Panels of stick bodies, one per (title, hip angle, trunk direction)."""
-    fig = new_figure(2.6 * len(positions), 3.5)
+    fig = new_figure(2.9 * len(positions), 4.0)
     axes = fig.subplots(1, len(positions))
     for ax, (title, angle, trunk) in zip(list(getattr(axes, "flat", [axes])), positions):
         _draw_position(ax, angle, trunk, title)
+    settle_labels(fig)
     parts = "; ".join(f"{t}: {describe_angle(a)}" for t, a, _ in positions)
-    set_alt_text(fig, f"Side views of {len(positions)} stick figures facing right, each with "
+    set_alt_text(fig, f"Side views of {len(positions)} articulated figures in adult proportions, facing right, each with "
                       f"the hip angle marked by an arc from the line of the trunk. {parts}.")
     return fig
 

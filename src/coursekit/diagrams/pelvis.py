@@ -1,7 +1,10 @@
 """Sagittal (side) view of the pelvis, lumbar curve and thigh, drawn once and updated in place.
 
-The body faces right. The pelvis turns about the hip (the greater trochanter, the
-axis of hip goniometry) by the pelvic tilt; the ASIS–PSIS line and its angle to the
+The body faces right. The pelvis turns about the hip joint centre (the centre of the
+femoral head, seated in the acetabulum) by the pelvic tilt; the greater trochanter,
+the landmark a goniometer's axis is set on, sits on the femur lateral to the neck
+(drawn in front, as it is nearer the viewer) and below the head, and moves with the
+thigh. Landmark positions come from ``data/pelvis_side_view.csv``; the ASIS–PSIS line and its angle to the
 horizontal show the tilt (anterior positive); the thigh is drawn at the hip angle
 measured against the pelvis (flexion positive). The lumbar curve follows
 :func:`coursekit.model.lumbar_lordosis` unless a lordosis is given.
@@ -20,34 +23,60 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon
 
+from coursekit.anatomy import data_path, read_rows
 from coursekit.diagrams.style import PALETTE, new_figure, set_alt_text
+from coursekit.errors import DataError
 from coursekit.model import hip_flexor_length, lumbar_lordosis, rotate
 from coursekit.model.flexors import FlexorResult
 
-__all__ = ["LANDMARKS", "PelvisView", "FlexorView", "pelvis_figure", "flexor_figure", "tilt_words", "hip_words"]
+__all__ = ["LANDMARKS", "TROCHANTER", "PelvisView", "FlexorView", "pelvis_figure", "flexor_figure", "tilt_words", "hip_words"]
 
-#: Landmark positions (cm) in the pelvis frame: hip/greater trochanter at the origin,
-#: x anterior, y up, ASIS level with PSIS (tilt 0). Schematic adult proportions.
+def _side_view() -> dict[str, tuple[float, float]]:
+    """Landmark positions (cm) from ``data/pelvis_side_view.csv``; origin at the hip joint centre."""
+    rows = read_rows(data_path("pelvis_side_view.csv"), ("landmark", "x_cm", "y_cm", "source"))
+    out = {}
+    for row in rows:
+        row.text("source")
+        out[row.text("landmark")] = (row.number("x_cm"), row.number("y_cm"))
+    needed = {"hip joint centre", "ASIS", "PSIS", "pubic symphysis", "anterior inferior iliac spine",
+              "iliac crest", "ischial tuberosity", "sacrum", "greater trochanter"}
+    missing = needed - set(out)
+    if missing:
+        raise DataError("pelvis_side_view.csv", f"lacks rows for {', '.join(sorted(missing))}")
+    if out["hip joint centre"] != (0.0, 0.0):
+        raise DataError("pelvis_side_view.csv", "the hip joint centre must be the origin (0, 0)")
+    return out
+
+
+_VIEW = _side_view()
+#: Landmark positions (cm) in the pelvis frame: hip joint centre (femoral head) at the origin,
+#: x anterior, y up, ASIS level with PSIS (tilt 0), from ``data/pelvis_side_view.csv``.
 LANDMARKS: dict[str, tuple[float, float]] = {
-    "ASIS": (5.0, 7.0),
-    "PSIS": (-11.0, 7.0),
-    "pubic symphysis": (4.8, -5.0),
-    "ischial tuberosity": (-3.6, -8.2),
-    "sacrum": (-11.6, 2.5),
-}
-_ILIUM = [(-11.0, 7.0), (-9.6, 9.6), (-6.8, 11.5), (-3.5, 12.2), (-0.2, 11.9), (2.6, 10.4), (4.5, 8.5),
-          (5.0, 7.0), (4.3, 5.4), (4.6, 3.8), (3.3, 2.6), (3.7, 0.6), (5.6, -2.4), (4.8, -5.0), (2.4, -6.6),
-          (-0.4, -7.6), (-2.4, -8.6), (-4.6, -7.3), (-5.1, -4.8), (-6.3, -2.3), (-5.6, 0.4), (-7.4, 3.2),
-          (-10.2, 4.4), (-10.6, 5.8)]
-_OBTURATOR = [(1.2 + 2.1 * math.cos(t) * 0.95 - 0.5 * math.sin(t), -5.0 + 1.2 * math.sin(t) + 0.3 * math.cos(t))
-              for t in np.linspace(0, 2 * math.pi, 20, endpoint=False)]
-_SACRUM = [(-7.0, 9.0), (-10.5, 10.5), (-12.6, 5.0), (-12.3, 0.0), (-10.5, -4.5), (-9.0, -1.0), (-7.8, 4.5)]
-_S1 = ((-7.0, 9.0), (-10.5, 10.5))       # sacral endplate, front then back
+    name: _VIEW[name] for name in ("ASIS", "PSIS", "iliac crest", "pubic symphysis", "ischial tuberosity", "sacrum")}
+#: Greater trochanter in the femur's frame (moves with the thigh).
+TROCHANTER: tuple[float, float] = _VIEW["greater trochanter"]
+_AIIS = _VIEW["anterior inferior iliac spine"]
+_A, _P, _C = LANDMARKS["ASIS"], LANDMARKS["PSIS"], LANDMARKS["iliac crest"]
+_PS, _IT = LANDMARKS["pubic symphysis"], LANDMARKS["ischial tuberosity"]
+# Outline of the hip bone through its landmarks (the in-between points only shape the bone).
+_ILIUM = [_P, (_P[0] - 0.3, _P[1] - 1.6), (-9.0, 3.6), (-7.0, 1.4), (-6.3, -1.0), (-6.6, -2.4), (-5.6, -4.2),
+          (_IT[0] - 0.6, _IT[1] + 0.4), _IT, (_IT[0] + 1.4, _IT[1] - 0.5), (1.5, -5.4), (4.6, -2.5),
+          (_PS[0], _PS[1] - 0.6), _PS, (_PS[0] - 0.4, _PS[1] + 1.1), (3.6, 2.2), _AIIS, (_AIIS[0] - 0.4, _AIIS[1] + 1.5),
+          _A, (_A[0] - 0.6, _A[1] + 2.0), (_A[0] - 2.6, _A[1] + 4.1), (_C[0] + 2.4, _C[1] - 0.4), _C,
+          (_C[0] - 3.0, _C[1] - 0.6), (-8.4, 11.0), (_P[0] + 0.7, _P[1] + 1.8)]
+_OBTURATOR = [(2.3 + 2.0 * math.cos(t) * math.cos(0.6) - 1.3 * math.sin(t) * math.sin(0.6),
+               -3.3 + 2.0 * math.cos(t) * math.sin(0.6) + 1.3 * math.sin(t) * math.cos(0.6))
+              for t in np.linspace(0, 2 * math.pi, 24, endpoint=False)]
+_SACRUM = [(-7.0, 9.2), (-10.5, 10.7), (-12.6, 5.2), (-12.3, 0.2), (-10.5, -4.3), (-9.0, -0.8), (-7.8, 4.7)]
+_S1 = ((-7.0, 9.2), (-10.5, 10.7))       # sacral endplate, front then back
 _PELVIS_UP = (0.0, 15.0)                 # pelvis-fixed point above the hip (trunk/pelvis line)
 THIGH_CM = 30.0                          # drawn thigh length (schematic, shortened)
 LUMBAR_CM = 17.0
-_LABEL_OFFSET = {"ASIS": (1.0, 0.8), "PSIS": (-1.0, 1.2), "pubic symphysis": (1.2, -0.8),
-                 "ischial tuberosity": (-1.0, -2.2), "sacrum": (-1.6, -1.0)}
+HEAD_CM = 2.4                            # femoral head radius (schematic)
+_LABEL_OFFSET = {"ASIS": (1.0, 0.8), "PSIS": (-1.0, 1.2), "iliac crest": (0.6, 0.9),
+                 "pubic symphysis": (1.2, -0.8), "ischial tuberosity": (-1.0, -2.0), "sacrum": (-1.6, -1.0)}
+#: Greater trochanter outline in the femur's frame, around :data:`TROCHANTER`.
+_TROCH_SHAPE = [(-1.5, 1.9), (0.4, 2.2), (1.5, 1.0), (1.3, -1.6), (0.7, -2.8), (-0.9, -2.8), (-1.7, -1.0)]
 
 
 def tilt_words(tilt: float) -> str:
@@ -126,11 +155,23 @@ class PelvisView:
         self.thigh, = ax.plot([], [], color=c["bone_edge"], lw=9, solid_capstyle="round", zorder=2, alpha=0.8)
         self.knee = ax.add_patch(Circle((0, 0), 1.6, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=4))
         self.knee_label = ax.text(0, 0, "knee", fontsize=8.5, ha="left", va="center")
-        self.trochanter = ax.add_patch(Circle((0, 0), 1.5, fc=c["orange"], ec=c["black"], lw=1, zorder=5))
-        self._static.append(ax.annotate(
-                    "greater trochanter\n(hip axis)", xy=(-1.0, -1.0), xytext=(-17, -15), fontsize=8.5,
-                    ha="center", va="top", zorder=9,
-                    arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 2}))
+        self.femoral_head = ax.add_patch(Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2,
+                                                zorder=3.5))
+        ax.plot([0], [0], "+", ms=7, mew=1.2, color=c["black"], zorder=8)
+        self._static.append(ax.lines[-1])
+        self.head_label = ax.annotate(
+            "femoral head in the acetabulum\n(+ hip joint centre)", xy=(1.7, 1.7), xytext=(12.5, 10.0),
+            fontsize=8.5, ha="left", va="center", zorder=9,
+            arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 1})
+        self.trochanter = ax.add_patch(Polygon(_TROCH_SHAPE, closed=True, fc=c["orange"], ec=c["black"], lw=1,
+                                               hatch="..", zorder=5))
+        # the femoral head lies deep to the trochanter: its hidden outline is dashed, as in a drawing
+        self._static.append(ax.add_patch(Circle((0, 0), HEAD_CM, fill=False, ec=c["black"], lw=0.9,
+                                                ls=(0, (2.5, 2)), zorder=5.5)))
+        self.trochanter_label = ax.annotate(
+            "greater trochanter\n(on the femur, lateral:\nin front in this view)", xy=(0, 0), xytext=(-17, -15),
+            fontsize=8.5, ha="center", va="top", zorder=9,
+            arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 2})
         self.pelvis_line, = ax.plot([], [], color=c["grey"], lw=1.2, ls="--", zorder=3)
         self.hip_arc, = ax.plot([], [], color=c["blue"], lw=2, zorder=5)
         self.hip_text = ax.text(0.99, 0.04, "", transform=ax.transAxes, ha="right", fontsize=10,
@@ -191,6 +232,14 @@ class PelvisView:
         thigh_ccw = self.hip - self.tilt   # thigh angle from the vertical, forward positive
         knee = rotate((0.0, -THIGH_CM), thigh_ccw)
         self.thigh.set_data([0.0, knee.x], [0.0, knee.y])
+        tro = rotate(TROCHANTER, thigh_ccw)
+        self.trochanter.set_xy([(tro.x + q.x, tro.y + q.y) for q in (rotate(v, thigh_ccw) for v in _TROCH_SHAPE)])
+        self.trochanter_label.xy = (tro.x - 0.8, tro.y - 0.5)
+        # the label sits on the side away from the thigh, so the thigh never runs through it
+        self.trochanter_label.set_position((-17.0, -15.0) if thigh_ccw > -12 else (17.0, -15.0))
+        high = thigh_ccw > 55   # a thigh raised forward would cross the label above the hip
+        self.head_label.set_position((12.5, -9.0) if high else (12.5, 10.0))
+        self.head_label.xy = (1.7, -1.7) if high else (1.7, 1.7)
         self.knee.center = (knee.x, knee.y)
         self.knee_label.set_position((knee.x + 2.2, knee.y))
         base = -90.0 + r
@@ -223,8 +272,10 @@ class PelvisView:
         return (f"Side view of a pelvis facing right, tilted {tilt_words(self.tilt)}: the line from the "
                 f"ASIS to the PSIS makes {abs(self.tilt):.0f}° with the horizontal. The hip is at "
                 f"{hip_words(self.hip)}, so the thigh points {where}. The lumbar curve above the sacrum "
-                f"has a lordosis of about {self.lordosis:.0f}°. Labelled: ASIS, PSIS, pubic symphysis, "
-                "ischial tuberosity, sacrum, greater trochanter, knee.")
+                f"has a lordosis of about {self.lordosis:.0f}°. The femoral head sits in the acetabulum at the "
+                "hip joint centre, about which pelvis and thigh turn; the greater trochanter lies on the femur "
+                "below it and lateral to it (drawn in front). Labelled: ASIS, PSIS, iliac crest, pubic "
+                "symphysis, ischial tuberosity, sacrum, femoral head in the acetabulum, greater trochanter, knee.")
 
 
 def pelvis_figure(tilt_deg: float = 0.0, hip_deg: float = 0.0, *, lordosis_deg: float | None = None,
@@ -260,12 +311,13 @@ class FlexorView(PelvisView):
         self.update(tilt=res.compensatory_tilt_deg, hip=-res.hip_extension_deg)
         self.ghost.set_visible(res.compensatory_tilt_deg > 0)
         self.ghost_label.set_visible(res.compensatory_tilt_deg > 0)
-        top = rotate((3.0, 3.5), -self.tilt)            # anterior inferior iliac spine region
+        top = rotate(_AIIS, -self.tilt)                 # anterior inferior iliac spine
         low = rotate((2.2, -11.0), self.hip - self.tilt)  # front of the upper thigh
         taut = res.compensatory_tilt_deg > 0 or res.hip_extension_deg >= res.available_deg
         colour = PALETTE["vermillion"] if taut else PALETTE["green"]
         self.flexors.set_data([top.x, low.x], [top.y, low.y])
         self.flexors.set_color(colour)
+        self.flexors.set_linestyle("-" if taut else (0, (2, 1.2)))   # solid when taut, dashed when slack
         self.flexor_label.set_position((low.x + 1.2, low.y - 1.0))
         self.flexor_label.set_color(colour)
         self.flexor_label.set_text("hip flexors: at full length" if taut else "hip flexors: slack")

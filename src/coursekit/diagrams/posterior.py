@@ -13,6 +13,7 @@ muscle's origin or insertion in ``muscles.csv`` (see :data:`ATTACHMENTS`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,9 +22,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, Polygon
 
 from coursekit import anatomy
+from coursekit.anatomy import data_path, read_rows
 from coursekit.diagrams.style import PALETTE, new_figure, set_alt_text
 
-__all__ = ["ATTACHMENTS", "LANDMARKS", "drawn_muscles", "posterior_figure"]
+__all__ = ["ATTACHMENTS", "LANDMARKS", "drawn_muscles", "layers", "posterior_figure", "zorder_of"]
 
 Pt = tuple[float, float]
 
@@ -53,14 +55,37 @@ ATTACHMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "biceps femoris (long head)": (("ischial tuberosity",), ("head of the fibula",)),
 }
 
-#: Hamstring-side muscles, deepest first: (name, path through a mid point, width, colour).
-_BELLIES: tuple[tuple[str, Sequence[Pt], float, str], ...] = (
-    ("adductor magnus (hamstring part)", ((0.78, 0.04), (0.22, -1.5), (0.80, -3.18)), 0.46, "purple"),
-    ("semimembranosus", ((0.90, 0.08), (0.50, -2.1), (0.82, -3.96)), 0.40, "sky"),
-    ("biceps femoris (short head)", ((1.25, -1.45), (1.62, -2.9), (1.58, -4.02)), 0.30, "yellow"),
-    ("semitendinosus", ((0.82, 0.10), (0.92, -1.9), (0.84, -4.32)), 0.30, "blue"),
-    ("biceps femoris (long head)", ((0.88, 0.12), (1.48, -1.9), (1.58, -4.02)), 0.36, "orange"),
+#: Hamstring-side muscles: (name, path through a mid point, width, colour, hatch). The drawing
+#: order and z-order come from the layers in ``data/posterior_layers.csv`` (deepest first).
+_BELLIES: tuple[tuple[str, Sequence[Pt], float, str, str], ...] = (
+    ("adductor magnus (hamstring part)", ((0.78, 0.04), (0.22, -1.5), (0.80, -3.18)), 0.46, "purple", "xx"),
+    ("semimembranosus", ((0.92, 0.06), (0.46, -2.1), (0.80, -3.96)), 0.58, "sky", "..."),
+    ("biceps femoris (short head)", ((1.25, -1.45), (1.62, -2.9), (1.58, -4.02)), 0.30, "yellow", "\\\\"),
+    ("semitendinosus", ((0.80, 0.10), (0.56, -2.0), (0.84, -4.32)), 0.24, "blue", ""),
+    ("biceps femoris (long head)", ((0.88, 0.12), (1.50, -1.9), (1.58, -4.02)), 0.36, "orange", ""),
 )
+
+
+@functools.lru_cache(maxsize=1)
+def layers() -> dict[str, int]:
+    """Depth layer of each drawn muscle (1 = deepest), from ``data/posterior_layers.csv``.
+
+    >>> layers()["semimembranosus"] < layers()["semitendinosus"]
+    True
+    """
+    rows = read_rows(data_path("posterior_layers.csv"), ("muscle", "layer", "source"))
+    out = {}
+    for row in rows:
+        row.text("source")
+        name = row.text("muscle")
+        anatomy.muscle(name)  # a name the muscle data know
+        out[name] = int(row.number("layer"))
+    return out
+
+
+def zorder_of(name: str) -> float:
+    """Z-order of a muscle: deeper layers are drawn first and lower."""
+    return 2.5 + 0.4 * layers()[name]
 
 
 def _mirror(p: Pt) -> Pt:
@@ -125,14 +150,15 @@ def _gluteus_maximus(ax: Axes) -> None:
     outline = [(0.66, 2.22), (0.44, 1.55), (0.22, 0.90), (0.04, 0.40), (0.62, -0.10), (1.30, -0.46),
                (1.62, -0.30), (1.90, 0.40), (1.80, 1.40), (1.20, 2.18)]
     ax.add_patch(Polygon([_mirror(p) for p in outline], fc=colour, ec="#8a3c00", lw=1.2, alpha=0.9,
-                         zorder=3, gid="muscle|gluteus maximus"))
+                         zorder=zorder_of("gluteus maximus"), gid="muscle|gluteus maximus"))
     for k in range(1, 8):  # fibre direction: down and out
         a = k / 8
         start = (0.62 - 0.55 * a, 2.18 - 1.75 * a)
         end = (1.84 - 0.3 * a, 1.5 - 1.8 * a)
-        ax.plot([-start[0], -end[0]], [start[1], end[1]], color="#8a3c00", lw=0.6, alpha=0.5, zorder=4)
+        ax.plot([-start[0], -end[0]], [start[1], end[1]], color="#8a3c00", lw=0.6, alpha=0.5,
+                zorder=zorder_of("gluteus maximus") + 0.05)
     ax.text(-1.05, 0.95, anatomy.muscle("gluteus maximus").name.replace(" ", "\n"), color="white",
-            fontsize=11, fontweight="bold", ha="center", va="center", zorder=5,
+            fontsize=11, fontweight="bold", ha="center", va="center", zorder=5.5,
             gid="label|gluteus maximus")
     ax.add_patch(Polygon([(-1.74, 0.55), (-1.94, 0.2), (-1.52, -3.85), (-1.40, -3.85)],
                          fc="#f3c7a6", ec="#8a3c00", lw=1, zorder=2, gid="iliotibial tract"))
@@ -141,9 +167,10 @@ def _gluteus_maximus(ax: Axes) -> None:
 
 
 def _hamstrings(ax: Axes) -> None:
-    for name, pts, width, colour in _BELLIES:
+    """Each belly at the z-order of its layer; deep bellies are hatched so depth is not colour alone."""
+    for name, pts, width, colour, hatch in sorted(_BELLIES, key=lambda b: zorder_of(b[0])):
         ax.add_patch(Polygon(_spindle(pts, width), fc=PALETTE[colour], ec=PALETTE["black"], lw=0.9,
-                             alpha=0.92, zorder=3, gid=f"muscle|{name}"))
+                             hatch=hatch, zorder=zorder_of(name), gid=f"muscle|{name}"))
 
 
 def _marks(ax: Axes) -> None:
@@ -166,11 +193,11 @@ def _label(ax: Axes, text: str, xy: Pt, xytext: Pt, **kw: object) -> None:
 #: Right-hand label column, top to bottom: (text, muscle name or None for a landmark).
 _RIGHT_LABELS: tuple[tuple[str, Pt], ...] = (
     ("ischial tuberosity", LANDMARKS["ischial tuberosity"]),
-    ("adductor magnus (hamstring part)", (0.30, -1.0)),
+    ("adductor magnus (hamstring part)", (0.38, -1.0)),
     ("linea aspera", LANDMARKS["linea aspera"]),
     ("biceps femoris (long head)", (1.45, -1.75)),
-    ("semitendinosus", (0.92, -2.3)),
-    ("semimembranosus", (0.58, -2.75)),
+    ("semitendinosus", (0.70, -2.0)),
+    ("semimembranosus", (0.50, -2.8)),
     ("biceps femoris (short head)", (1.68, -3.1)),
     ("adductor tubercle", LANDMARKS["adductor tubercle"]),
     ("medial condyle of the tibia", LANDMARKS["medial condyle of the tibia"]),
@@ -207,6 +234,8 @@ def posterior_figure() -> Figure:
     ax.text(-0.15, 2.95, "superficial layer", ha="right", fontsize=10, color="#444444")
     ax.text(0.15, 2.95, "gluteus maximus removed", ha="left", fontsize=10, color="#444444")
     ax.plot([0, 0], [2.6, 3.1], color=PALETTE["grey"], lw=0.8)
+    ax.text(1.95, -4.95, "Hatched: deeper muscles, partly hidden;\nplain: superficial (semitendinosus,\n"
+                         "biceps femoris long head)", fontsize=8, va="top", ha="left", color="#333333")
     ax.plot([-3.2], [-5.0], marker="o", ms=7, mfc="white", mec="black", mew=1.6)
     ax.text(-3.0, -5.0, "origin", va="center", fontsize=9)
     ax.plot([-3.2], [-5.35], marker="s", ms=7, color="black")
@@ -225,7 +254,10 @@ def _alt() -> str:
         parts.append(f"{name} from the {' and '.join(origins)} to the {' and '.join(insertions)}")
     return ("Posterior view of the pelvis, thighs and upper lower legs. On the person's left, "
             "gluteus maximus covers the buttock and continues into the iliotibial tract; on the "
-            "right it is removed to show the hamstrings. Drawn: " + "; ".join(parts) + ".")
+            "right it is removed to show the hamstrings in their layers: semimembranosus lies deep to "
+            "semitendinosus and shows on either side of it low in the thigh; the long head of biceps "
+            "femoris runs down the lateral side over its short head; the hamstring part of adductor magnus "
+            "lies deepest and most medial. Drawn: " + "; ".join(parts) + ".")
 
 
 def drawn_muscles(fig: Figure) -> dict[str, dict[str, set[str]]]:
