@@ -107,6 +107,11 @@ def build_env(layout: HubLayout, repo: Path, log: Callable[[str], None] = print)
     _run([uv, "pip", "install", "--python", env_python, "-r", pins], what="installing the dependencies")
     _run([uv, "pip", "install", "--python", env_python, "--no-deps", "--reinstall-package", "coursekit", wheels[0]],
          what="installing the wheel")
+    # JupyterLab's own defaults for every user: no "Jupyter news" question, no update check.
+    overrides = layout.env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false", "checkForUpdates": False}}, indent=1), encoding="utf-8")
     return layout.env
 
 
