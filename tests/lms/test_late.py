@@ -87,7 +87,7 @@ def _make_course(root: Path, method: str) -> None:
 
 
 def _stock_autograde(root: Path) -> None:
-    from coursekit.assignments.course import env_bin_on_path
+    from coursekit.course.directory import env_bin_on_path
 
     old = os.getcwd()
     os.chdir(root)
@@ -120,7 +120,7 @@ def stock(tmp_path_factory) -> dict[str, Path]:
     """One course per configuration, autograded by stock nbgrader."""
     base = tmp_path_factory.mktemp("late-courses")
     out = {}
-    from coursekit.assignments.course import env_bin_on_path
+    from coursekit.course.directory import env_bin_on_path
 
     for method in CONFIG:
         root = base / f"stock-{method}"

@@ -95,7 +95,11 @@ class _Grader:
         except Exception as err:  # noqa: BLE001 - record the failure even when the gradebook refuses it
             gb.db.rollback()
             reason += f" (and the gradebook could not be updated: {err!r})"
-        record = self.record(sub, rec.FAILED, reason, None, {}, started)
+        try:
+            record = self.record(sub, rec.FAILED, reason, None, {}, started)
+        except Exception as err:  # noqa: BLE001 - even a folder that defeats the fingerprint gets its record
+            record = rec.Record(sub.student, self.config.assignment, sub.notebook, rec.FAILED,
+                                f"{reason} (and its folder could not be read: {err!r})", list(sub.flags))
         rec.save_record(self.course.root, record)
         return record
 

@@ -17,6 +17,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypedDict
 
+from coursekit.errors import UntrustedFileError
+from coursekit.untrusted.files import is_plain_dir, read_regular, walk_regular
+
 __all__ = ["Record", "RecordProblem", "QuestionRecord", "CellRecord", "OK", "FLAGGED", "FAILED", "RECORD_VERSION",
            "records_dir", "load_record", "save_record", "load_records", "fingerprint"]
 
@@ -153,13 +156,19 @@ def fingerprint(folder: Path) -> str:
     64
     """
     digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
+    if is_plain_dir(folder):  # walked without recursion or links, bounded (a student controls this tree)
+        files, refused = walk_regular(folder)
+        for path in files:
             try:
                 info = path.lstat()
             except OSError:
                 continue
             digest.update(f"{path.relative_to(folder)}:{info.st_size}:{int(info.st_mtime)}".encode())
-            if path.suffix == ".ipynb" and path.is_file() and not path.is_symlink() and info.st_size < 50_000_000:
-                digest.update(path.read_bytes())
+            if path.suffix == ".ipynb":
+                try:
+                    digest.update(read_regular(path, 60_000_000))
+                except UntrustedFileError:
+                    continue
+        for entry in refused:
+            digest.update(f"refused {entry.name}: {entry.reason}".encode())
     return digest.hexdigest()

@@ -203,12 +203,11 @@ class AutogradeService:
 
     def due_dates(self) -> dict[str, datetime | None]:
         """Assignment id -> due date (naive UTC, as nbgrader stores it) from the gradebook."""
-        from nbgrader.api import Gradebook
+        from coursekit.course import Course
 
-        db = self.course / "gradebook.db"
-        if not db.exists():
+        if not (self.course / "gradebook.db").exists():
             return {}
-        with Gradebook(f"sqlite:///{db}", self.course_id) as gb:
+        with Course(self.course).gradebook() as gb:
             return {a.name: a.duedate for a in gb.assignments}
 
     def poll_once(self) -> list[dict[str, object]]:

@@ -22,11 +22,17 @@ Public API (each a plain function over files; nothing here imports grading inter
 
 from __future__ import annotations
 
+from coursekit.course.late import (
+                                            LatePenalty,
+                                            apply_late_penalties,
+                                            late_penalty_preprocessor,
+                                            penalty_for,
+                                            seconds_late,
+)
 from coursekit.lms.canvas_import import validate_canvas_import, write_canvas_import
 from coursekit.lms.canvas_roster import AssignmentColumn, CanvasRoster, RosterStudent, read_canvas_roster
 from coursekit.lms.canvas_zip import collect_canvas, parse_canvas_name
 from coursekit.lms.csvsafe import neutralise, number_cell
-from coursekit.lms.late import LatePenalty, apply_late_penalties, late_penalty_preprocessor, penalty_for, seconds_late
 from coursekit.lms.moodle_worksheet import (
                                             MoodleColumns,
                                             Worksheet,

@@ -4,7 +4,7 @@
   places the submissions, keeps a copy of the roster / worksheet and a manifest in
   ``coursekit-grades/<assignment>/lms/``;
 - :func:`lms_late_flags` gives the LMS's late flag per student (for
-  :func:`~coursekit.lms.late.apply_late_penalties`);
+  :func:`~coursekit.course.late.apply_late_penalties`);
 - :func:`write_lms_exports` writes the file the LMS takes back (Canvas's gradebook import,
   or Moodle's filled worksheet) and its report, from the grades coursekit computed.
 """

@@ -26,6 +26,7 @@ import copy
 import re
 from typing import Any
 
+import nbformat
 import nh3
 
 __all__ = ["CSP", "add_csp", "sanitize_fragment", "sanitize_notebook", "SAFE_MIMES"]
@@ -120,7 +121,7 @@ def sanitize_notebook(nb: Any) -> Any:
                 cell.get("metadata", {}).pop("format", None)
         elif kind == "code":
             cell["outputs"] = [_clean_output(dict(o)) for o in cell.get("outputs", []) if isinstance(o, dict)]
-    return nb
+    return nbformat.from_dict(nb)
 
 
 def add_csp(page: str, policy: str = CSP) -> str:

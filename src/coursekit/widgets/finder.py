@@ -35,10 +35,10 @@ class ActionFinder(Exercise):
     :func:`coursekit.anatomy.muscles_with`), ``shown`` (highlighted now), ``picked``.
 
     >>> ex = ActionFinder()
-    >>> ex.set(extension=True, internal_rotation=True)
+    >>> ex.set(extension=True, external_rotation=True)
     True
     >>> ex.outputs["muscles"]
-    ['semitendinosus', 'semimembranosus']
+    ['gluteus maximus', 'biceps femoris (long head)']
     """
 
     title = "Muscle–action finder"
