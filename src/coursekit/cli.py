@@ -90,14 +90,18 @@ def grade_command(assignment: str, course: str, students: tuple[str, ...], worke
     """Autograde ASSIGNMENT's submissions in sandboxes into nbgrader's gradebook."""
     from pathlib import Path
 
-    from coursekit.grading import GradeConfig, grade_assignment
+    from coursekit.runlock import course_lock
 
-    config = GradeConfig(course=Path(course), assignment=assignment, students=list(students) or None,
-                         force=force, sandbox=sandbox, cell_timeout=cell_timeout,
-                         feedback=not no_feedback, progress=not no_progress)
-    if workers is not None:
-        config.workers = workers
-    click.echo(grade_assignment(config, echo=click.echo).text())
+    # The lock comes first (before the slow imports): a second run on this course stops at once, naming who holds it.
+    with course_lock(Path(course).resolve()):
+        from coursekit.grading import GradeConfig, grade_assignment
+
+        config = GradeConfig(course=Path(course), assignment=assignment, students=list(students) or None,
+                             force=force, sandbox=sandbox, cell_timeout=cell_timeout,
+                             feedback=not no_feedback, progress=not no_progress)
+        if workers is not None:
+            config.workers = workers
+        click.echo(grade_assignment(config, echo=click.echo).text())
 
 
 @main.command("collect")

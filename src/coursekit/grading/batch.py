@@ -21,7 +21,7 @@ from coursekit.grading.autograded import build_autograded
 from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.config import GradeConfig
 from coursekit.grading.nbgrader_io import Course, GradeWrite, gradebook, open_course, write_grades
-from coursekit.grading.notebooks import grade_id, is_solution, is_test
+from coursekit.grading.notebooks import grade_id, is_grade, is_solution, is_test
 from coursekit.grading.sandbox import Sandbox, create_sandbox
 from coursekit.grading.submissions import (Sources, Submission, discover, job_payload, load_sources, prepare,
                                            source_imports)
@@ -100,11 +100,15 @@ class _Grader:
                                            _outputs(result, index))
         flags = sub.flags + _run_flags(nb, result)
         sub.flags = flags
-        self._write_autograded(sub, build_autograded(nb, result.get("cells", {}), verdicts))
+        autograded = build_autograded(nb, result.get("cells", {}), verdicts)
+        graded_before = self.course.autograded_dir(sub.student, self.config.assignment) / f"{sub.notebook}.ipynb"
+        hand_changed = _hand_changed(graded_before, autograded)
+        self._write_autograded(sub, autograded)
         unanswered = _unanswered(nb)
         timestamp = self.course.timestamp(sub.student, self.config.assignment)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
-                                    {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp))
+                                    {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp,
+                                    hand_changed))
         status = rec.FLAGGED if flags else rec.OK
         reason = "; ".join(flags[:3]) if flags else ""
         cells = {g: {"score": v.score, "max": v.max_points,
@@ -151,6 +155,21 @@ def _outputs(result: dict[str, Any], index: int) -> list[dict[str, Any]]:
     cells = result.get("cells")
     outputs = cells.get(str(index)) if isinstance(cells, dict) else None
     return outputs if isinstance(outputs, list) else []
+
+
+def _hand_answers(nb: Any) -> dict[str, str]:
+    """grade id -> text of every answer cell graded by hand (a grade cell that is also an answer cell)."""
+    return {grade_id(c) or "": str(c.get("source", "")) for c in nb.cells if is_solution(c) and is_grade(c)}
+
+
+def _hand_changed(graded_before: Path, autograded: Any) -> set[str]:
+    """Hand-graded cells whose answer differs from the autograded notebook formgrader showed (all if none)."""
+    now = _hand_answers(autograded)
+    try:
+        before = _hand_answers(nbformat.read(graded_before, as_version=4))
+    except (OSError, ValueError, AttributeError):
+        before = {}
+    return {gid for gid, text in now.items() if before.get(gid) != text}
 
 
 def _unanswered(nb: Any) -> set[str]:

@@ -141,8 +141,8 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3}figure{margin:1rem 0}.failed{color:#D55E00}code{font-size:.9em}"""
 
 
-def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path:
-    """Write the class report for ``records`` to ``path`` and return it."""
+def write_report(records: list[rec.Record], path: Path, assignment: str, pending: list[str] | None = None) -> Path:
+    """Write the class report for ``records`` to ``path`` and return it (``pending``: manual grading not done)."""
     stats = question_stats(records)
     counts = Counter(r.status for r in records)
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(assignment)}: class report"
@@ -166,6 +166,9 @@ def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path
     parts.append(_table(["student", "notebook", "status", "reason"],
                         [[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
                         or [["-", "-", "-", "nothing to review"]]))
+    parts.append("<h2>Manual grading pending</h2>")
+    parts.append(_table(["student", "what is left"], [[s, "answers graded by hand are not scored yet (formgrader)"]
+                                                      for s in pending or []] or [["-", "nothing pending"]]))
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
