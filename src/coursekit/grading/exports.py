@@ -14,7 +14,7 @@ from typing import Any
 from coursekit.grading import records as rec
 from coursekit.grading.nbgrader_io import Course
 
-__all__ = ["write_exports", "grades_table", "hand_grades", "GRADES_CSV", "LMS_CSV"]
+__all__ = ["write_exports", "grades_table", "hand_grades", "lms_grades", "GRADES_CSV", "LMS_CSV"]
 
 GRADES_CSV = "grades.csv"
 LMS_CSV = "lms.csv"
@@ -101,6 +101,24 @@ def hand_grades(course: Course, assignment: str) -> dict[str, dict[str, tuple[fl
     return out
 
 
+def lms_grades(course: Course, assignment: str, records: list[rec.Record]) -> dict[str, Any]:
+    """student -> :class:`coursekit.lms.StudentGrade` from the gradebook (hand grades, comments, penalty, pending)."""
+    from coursekit.grading.nbgrader_io import gradebook
+    from coursekit.lms import StudentGrade
+
+    failed = {r.student: f"{r.notebook}: {r.reason}" for r in records if r.status == rec.FAILED}
+    by_hand = hand_grades(course, assignment)
+    out = {}
+    with gradebook(course) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            sid = sub.student.id
+            comments = "; ".join(f"{q}: {c}" for q, (_, c, _) in by_hand.get(sid, {}).items() if c)
+            out[sid] = StudentGrade(None if sid in failed else float(sub.score), float(sub.max_score),
+                                    failed.get(sid, ""), comments, float(sub.late_submission_penalty or 0.0),
+                                    bool(sub.needs_manual_grade) and sid not in failed)
+    return out
+
+
 def write_exports(course: Course, assignment: str) -> dict[str, Path]:
     """Write ``grades.csv``, ``lms.csv`` and ``report.html`` next to the records."""
     records = rec.load_records(course.root, assignment)
@@ -135,6 +153,10 @@ def write_exports(course: Course, assignment: str) -> dict[str, Path]:
                 notes.append("answers graded by hand are not scored yet")
             writer.writerow([row["student"], row["gradebook_score"], row["max_score"], row["status"], "; ".join(notes)])
     out = {"grades CSV": grades, "LMS CSV": lms}
+    from coursekit.lms import write_lms_exports  # the LMS's own file, when the assignment was collected from one
+
+    for result in write_lms_exports(course.root, assignment, lms_grades(course, assignment, records)):
+        out[f"LMS import ({result.path.name})"], out[f"LMS report ({result.report.name})"] = result.path, result.report
     try:
         from coursekit.grading.report import write_report
     except ImportError:
