@@ -29,7 +29,11 @@ import pytest
 
 from .conftest import PS, REPO, WRITTEN, WRITTEN_QUESTION, grade, gradebook_row, nbgrader_export, read_csv
 
-pytestmark = pytest.mark.browser
+CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
+# Skip before the (slow) graded course is built when there is no browser to drive formgrader with.
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"{CHROMIUM} is not installed (apt-get install chromium, "
+                                                                "or run `make test` as root)")]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 SCORE, COMMENT = "3", "Right about the rotation. Name the medial hamstrings that balance it, and what a teacher sees."
 # No news pop-up, no update check: nothing covers formgrader in the screenshots.
