@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PS, REPO, WRITTEN, WRITTEN_QUESTION, grade, gradebook_row, nbgrader_export, read_csv
 
@@ -178,8 +179,9 @@ def test_an_instructor_marks_the_written_answer_in_formgrader_and_a_forced_regra
         _shot(page, "05-submissions-after-regrade")
         row.locator("a.name-shown").click()
         score, comment = frame.locator(f"input#{WRITTEN}"), frame.locator(f"textarea#{WRITTEN}-comment")
-        score.wait_for(timeout=60_000)
-        assert (score.input_value(), comment.input_value()) == ("3", COMMENT)
+        # formgrader's script fills the boxes from its API after the page loads
+        expect(score).to_have_value("3", timeout=60_000)
+        expect(comment).to_have_value(COMMENT, timeout=60_000)
         frame.locator(".nbgrader_cell", has=score).scroll_into_view_if_needed()
         _shot(page, "06-written-answer-after-regrade")
 
