@@ -109,19 +109,25 @@ def grade_command(assignment: str, course: str | None, students: tuple[str, ...]
     """Autograde ASSIGNMENT's submissions in sandboxes into nbgrader's gradebook."""
     from pathlib import Path
 
-    from coursekit.grading import GradeConfig, grade_assignment
+    from coursekit.runlock import course_lock
     from coursekit.untrusted.text import for_terminal
 
-    config = GradeConfig(course=Path(_course_root(course)), assignment=assignment, students=list(students) or None,
-                         force=force, sandbox=sandbox, cell_timeout=cell_timeout,
-                         feedback=not no_feedback, progress=not no_progress)
-    if workers is not None:
-        config.workers = workers
+    root = Path(_course_root(course))
+
     # Student ids, file names and error texts reach the terminal: no escape sequence gets through.
     def echo(text: str) -> None:
         click.echo(for_terminal(text))
 
-    echo(grade_assignment(config, echo=echo).text())
+    # The lock comes first (before the slow imports): a second run on this course stops at once, naming who holds it.
+    with course_lock(root.resolve()):
+        from coursekit.grading import GradeConfig, grade_assignment
+
+        config = GradeConfig(course=root, assignment=assignment, students=list(students) or None,
+                             force=force, sandbox=sandbox, cell_timeout=cell_timeout,
+                             feedback=not no_feedback, progress=not no_progress)
+        if workers is not None:
+            config.workers = workers
+        echo(grade_assignment(config, echo=echo).text())
 
 
 @main.command("collect")

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -114,8 +115,15 @@ def active_content(html: str) -> list[str]:
     return found
 
 
+@pytest.fixture
+def deep_cleanup(course: Path) -> Iterator[None]:
+    """shutil.rmtree (pytest's clean-up of old runs) recurses: remove the deep folders with rm."""
+    yield
+    subprocess.run(["rm", "-rf", str(course / "submitted" / "m-deep-folders")], check=False)
+
+
 @needs_bwrap
-def test_files_notebooks_and_content_that_attack_the_grader_change_no_honest_grade(course: Path) -> None:
+def test_files_notebooks_and_content_that_attack_the_grader_change_no_honest_grade(course: Path, deep_cleanup: None) -> None:
     plan = write_corpus(course)
     said: list[str] = []
     summary = grade_assignment(config(course), echo=said.append)

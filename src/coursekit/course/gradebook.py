@@ -22,6 +22,9 @@ class GradeWrite:
     failed: bool
     flagged: bool
     timestamp: datetime | None = None
+    #: hand-graded answer cells whose text differs from the autograded notebook an instructor
+    #: graded; None: unknown, so every manual grade is sent back for review (nbgrader's rule)
+    hand_changed: set[str] | None = None
 
 
 def write_grades(gb: Any, write: GradeWrite) -> None:
@@ -47,7 +50,10 @@ def _write_grades(gb: Any, write: GradeWrite) -> None:
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
         else:  # answer cells graded by hand: zero only when left unanswered, as nbgrader does
             grade.auto_score = 0.0 if name in write.unanswered else None
-            grade.needs_manual_grade = grade.auto_score is None or grade.manual_score is not None
+            if grade.manual_score is not None:  # a manual grade stands while the answer it graded is unchanged
+                grade.needs_manual_grade = write.hand_changed is None or name in write.hand_changed
+            else:
+                grade.needs_manual_grade = grade.auto_score is None
     for comment in nb.comments:
         comment.auto_comment = "No response." if comment.cell.name in write.unanswered and not write.failed else None
     nb.flagged = write.flagged or write.failed

@@ -18,7 +18,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.course import Course, GradeWrite, write_grades
-from coursekit.course.cells import grade_id, is_test, is_unanswered, points
+from coursekit.course.cells import grade_id, is_grade, is_solution, is_test, is_unanswered, points
 from coursekit.errors import UntrustedFileError
 from coursekit.grading import records as rec
 from coursekit.grading.autograded import build_autograded
@@ -116,12 +116,16 @@ class _Grader:
                 verdicts[gid] = judge_cell(gid, src.source, points(src), _outputs(result, index))
         flags = sub.flags + _run_flags(nb, result)
         sub.flags = flags
-        graded = build_autograded(nb, result.cells, verdicts, delimiters=self.course.delimiters)
-        self._write_autograded(sub, self.course.limit_output(graded))
+        graded = sanitize_notebook(self.course.limit_output(
+            build_autograded(nb, result.cells, verdicts, delimiters=self.course.delimiters)))
+        graded_before = self.course.autograded_dir(sub.student, self.config.assignment) / f"{sub.notebook}.ipynb"
+        hand_changed = _hand_changed(graded_before, graded)  # before it is overwritten: what formgrader showed
+        self._write_autograded(sub, graded)
         unanswered = _unanswered(nb)
         timestamp = self.course.timestamp(sub.student, self.config.assignment)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
-                                    {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp))
+                                    {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp,
+                                    hand_changed))
         status = rec.FLAGGED if flags else rec.OK
         reason = "; ".join(flags[:3]) if flags else ""
         cells = {g: {"score": v.score, "max": v.max_points,
@@ -144,8 +148,8 @@ class _Grader:
                 (folder / name).write_bytes(read_regular(sub.folder / name, 1000))
             except UntrustedFileError:
                 continue  # missing, a link, a pipe or too large: nbgrader then uses the collect time
-        # What formgrader and the feedback render: the student's outputs and markdown made inert.
-        nbformat.write(sanitize_notebook(nb), folder / f"{sub.notebook}.ipynb")
+        # What formgrader and the feedback render: the student's outputs and markdown, made inert (finish).
+        nbformat.write(nb, folder / f"{sub.notebook}.ipynb")
 
 
 def _label(nb: NotebookNode, index: int | None) -> str:
@@ -175,6 +179,21 @@ def _outputs(result: Reply, index: int) -> list[Output]:
 
 def _unanswered(nb: NotebookNode) -> set[str]:
     return {gid for cell in nb.cells if is_unanswered(cell) and (gid := grade_id(cell))}
+
+
+def _hand_answers(nb: NotebookNode) -> dict[str, str]:
+    """grade id -> text of every answer cell graded by hand (a grade cell that is also an answer cell)."""
+    return {grade_id(c) or "": str(c.get("source", "")) for c in nb.cells if is_solution(c) and is_grade(c)}
+
+
+def _hand_changed(graded_before: Path, autograded: NotebookNode) -> set[str]:
+    """Hand-graded cells whose answer differs from the autograded notebook formgrader showed (all if none)."""
+    now = _hand_answers(autograded)
+    try:
+        before = _hand_answers(nbformat.read(graded_before, as_version=4))
+    except (OSError, ValueError, AttributeError):
+        before = {}
+    return {gid for gid, text in now.items() if before.get(gid) != text}
 
 
 def _progress(total: int, enabled: bool) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 from coursekit.course import Course
 from coursekit.grading import records as rec
 
-__all__ = ["write_exports", "grades_table", "GRADES_CSV", "LMS_CSV"]
+__all__ = ["write_exports", "grades_table", "hand_grades", "lms_grades", "GRADES_CSV", "LMS_CSV"]
 
 GRADES_CSV = "grades.csv"
 LMS_CSV = "lms.csv"
@@ -55,6 +55,56 @@ def _num(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def _hand_questions(course: Course, assignment: str) -> dict[str, str]:
+    """grade id -> question id (coursekit metadata, else the grade id) of every answer cell graded by hand."""
+    import nbformat
+
+    from coursekit.course.cells import grade_id, is_grade, is_solution
+
+    out = {}
+    for path in sorted(course.source_dir(assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            gid = grade_id(cell)
+            if gid and is_grade(cell) and is_solution(cell):
+                out[gid] = str(cell.get("metadata", {}).get("coursekit", {}).get("question") or gid)
+    return out
+
+
+def hand_grades(course: Course, assignment: str) -> dict[str, dict[str, tuple[float | None, str, bool]]]:
+    """student -> question -> (score given by hand or None, the grader's comment, still pending) from the gradebook."""
+    questions = _hand_questions(course, assignment)
+    out: dict[str, dict[str, tuple[float | None, str, bool]]] = {}
+    with course.gradebook() as gb:
+        for sub in gb.assignment_submissions(assignment):
+            mine = out.setdefault(sub.student.id, {})
+            for nb in sub.notebooks:
+                comments = {c.cell.name: c.manual_comment or "" for c in nb.comments}
+                for grade in nb.grades:
+                    if grade.cell.name in questions:
+                        score = grade.manual_score if grade.manual_score is not None else grade.auto_score
+                        mine[questions[grade.cell.name]] = (None if score is None else float(score),
+                                                            comments.get(grade.cell.name, ""),
+                                                            bool(grade.needs_manual_grade))
+    return out
+
+
+def lms_grades(course: Course, assignment: str, records: list[rec.Record]) -> dict[str, Any]:
+    """student -> :class:`coursekit.lms.StudentGrade` from the gradebook (hand grades, comments, penalty, pending)."""
+    from coursekit.lms import StudentGrade
+
+    failed = {r.student: f"{r.notebook}: {r.reason}" for r in records if r.status == rec.FAILED}
+    by_hand = hand_grades(course, assignment)
+    out = {}
+    with course.gradebook() as gb:
+        for sub in gb.assignment_submissions(assignment):
+            sid = sub.student.id
+            comments = "; ".join(f"{q}: {c}" for q, (_, c, _) in by_hand.get(sid, {}).items() if c)
+            out[sid] = StudentGrade(None if sid in failed else float(sub.score), float(sub.max_score),
+                                    failed.get(sid, ""), comments, float(sub.late_submission_penalty or 0.0),
+                                    bool(sub.needs_manual_grade) and sid not in failed)
+    return out
+
+
 def write_exports(course: Course, assignment: str,
                   problems: list[rec.RecordProblem] | None = None) -> dict[str, Path]:
     """Write ``grades.csv``, ``lms.csv`` and ``report.html`` next to the records.
@@ -70,6 +120,13 @@ def write_exports(course: Course, assignment: str,
         total, pending = book.get(row["student"], (None, False))
         row["gradebook_score"] = "" if row["status"] == rec.FAILED or total is None else _num(total)
         row["manual_grading_pending"] = "yes" if pending and row["status"] != rec.FAILED else "no"
+    by_hand = hand_grades(course, assignment)
+    for question in dict.fromkeys(q for mine in by_hand.values() for q in mine):
+        columns += [question, f"{question} comment"]
+        for row in rows:
+            score, comment, pending = by_hand.get(row["student"], {}).get(question, (None, "", True))
+            row[question] = "" if pending or score is None or row["status"] == rec.FAILED else _num(score)
+            row[f"{question} comment"] = comment
     grades = folder / GRADES_CSV
     with open(grades, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
@@ -86,9 +143,14 @@ def write_exports(course: Course, assignment: str,
                 notes.append("answers graded by hand are not scored yet")
             lms_writer.writerow([row["student"], row["gradebook_score"], row["max_score"], row["status"], "; ".join(notes)])
     out = {"grades CSV": grades, "LMS CSV": lms}
+    from coursekit.lms import write_lms_exports  # the LMS's own file, when the assignment was collected from one
+
+    for result in write_lms_exports(course.root, assignment, lms_grades(course, assignment, records)):
+        out[f"LMS import ({result.path.name})"], out[f"LMS report ({result.report.name})"] = result.path, result.report
     try:
         from coursekit.grading.report import write_report
     except ImportError:
         return out
-    out["class report"] = write_report(records, folder / "report.html", assignment)
+    waiting = [row["student"] for row in rows if row["manual_grading_pending"] == "yes"]
+    out["class report"] = write_report(records, folder / "report.html", assignment, pending=waiting)
     return out

@@ -63,6 +63,9 @@ class Record:
     fingerprint: str = ""
     seconds: float = 0.0
     sandbox: str = ""
+    #: earlier grades of this notebook, oldest first (each a record without its own history, plus
+    #: ``replaced``: "resubmitted" when the submission changed, "regraded" when it did not)
+    history: list[dict[str, Any]] = field(default_factory=list)
     version: int = RECORD_VERSION
 
 
@@ -124,8 +127,16 @@ def load_record(course_root: Path, assignment: str, student: str, notebook: str)
 
 
 def save_record(course_root: Path, record: Record) -> Path:
-    """Write ``record`` atomically (temp file + rename)."""
+    """Write ``record`` atomically (temp file + rename); the grade it replaces goes into its history."""
     path = _path(course_root, record.assignment, record.student, record.notebook)
+    try:
+        old = load_record(course_root, record.assignment, record.student, record.notebook)
+    except RecordProblem:  # a damaged record is replaced (and was reported when it was read)
+        old = None
+    if old is not None and not record.history:
+        previous = {k: v for k, v in asdict(old).items() if k != "history"}
+        previous["replaced"] = "regraded" if old.fingerprint == record.fingerprint else "resubmitted"
+        record.history = [*old.history, previous]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -133,8 +133,11 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3}figure{margin:1rem 0}.failed{color:#D55E00}code{font-size:.9em}"""
 
 
-def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path:
-    """Write the class report for ``records`` to ``path`` and return it (jinja2, autoescaped)."""
+def write_report(records: list[rec.Record], path: Path, assignment: str, pending: list[str] | None = None) -> Path:
+    """Write the class report for ``records`` to ``path`` and return it (jinja2, autoescaped).
+
+    ``pending``: students whose answers graded by hand are not scored yet.
+    """
     stats = question_stats(records)
     counts = Counter(r.status for r in records)
     wrong = wrong_answers(records)
@@ -150,6 +153,8 @@ def write_report(records: list[rec.Record], path: Path, assignment: str) -> Path
                        for s in stats],
         wrong_rows=[[q, a, n] for q, answers in wrong.items() for a, n in answers] or [["-", "none", 0]],
         review_rows=[[r.student, r.notebook, r.status, r.reason or "; ".join(r.flags)] for r in review]
-        or [["-", "-", "-", "nothing to review"]])
+        or [["-", "-", "-", "nothing to review"]],
+        pending_rows=[[s, "answers graded by hand are not scored yet (formgrader)"] for s in pending or []]
+        or [["-", "nothing pending"]])
     path.write_text(add_csp(page), encoding="utf-8")  # student text is escaped; the policy forbids scripts too
     return path
