@@ -134,13 +134,40 @@ def grade_command(assignment: str, course: str | None, students: tuple[str, ...]
 @click.argument("assignment")
 @click.argument("zip_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--course", default=None, type=click.Path(file_okay=False), help=_COURSE_HELP)
-@click.option("--pattern", default=None, help="Regex with groups 'student' and 'file' for the zip's file names.")
+@click.option("--roster", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Canvas: the gradebook export (Grades > Export), for names, SIS ids, sections and the import file.")
+@click.option("--worksheet", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Moodle: the offline grading worksheet downloaded from the assignment, to fill in and upload back.")
+@click.option("--timezone", default="UTC", show_default=True, help="Moodle: the time zone of the upload times in the zip.")
+@click.option("--pattern", default=None,
+              help="Not Canvas or Moodle: a regex with groups 'student' and 'file' for the zip's file names.")
 @_friendly_errors
-def collect_command(assignment: str, zip_path: str, course: str | None, pattern: str | None) -> None:
-    """Copy an LMS download (zip of files named by student) into submitted/."""
+def collect_command(assignment: str, zip_path: str, course: str | None, roster: str | None, worksheet: str | None,
+                    timezone: str, pattern: str | None) -> None:
+    """Put an LMS download (Canvas or Moodle zip, or files named by student) into submitted/."""
+    from coursekit.untrusted.text import for_terminal
+
+    root = _course_root(course)
+    if pattern is None:
+        from coursekit.lms import collect_lms, detect_lms
+
+        try:
+            detect_lms(zip_path)
+        except CourseKitError:
+            pattern = ""  # neither Canvas nor Moodle: the simple <student>/<file> layouts below
+        else:
+            from coursekit.course import Course
+
+            expected = {f"{nb}.ipynb" for nb in Course(root).notebooks(assignment)}
+            result = collect_lms(root, assignment, zip_path, roster=roster, worksheet=worksheet,
+                                 expected=expected, timezone=timezone)
+            click.echo(for_terminal(result.text()))
+            return
+    if roster or worksheet:
+        raise CourseKitError(f"{zip_path}: --roster and --worksheet go with a Canvas or Moodle download")
     from coursekit.grading import collect_zip
 
-    click.echo(collect_zip(_course_root(course), assignment, zip_path, pattern=pattern).text())
+    click.echo(for_terminal(collect_zip(root, assignment, zip_path, pattern=pattern or None).text()))
 
 
 @main.command("questions")

@@ -55,6 +55,7 @@ class BatchSummary:
     outputs: dict[str, Path] = field(default_factory=dict)
     feedback_problems: dict[str, str] = field(default_factory=dict)
     record_problems: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.graded)
@@ -69,6 +70,7 @@ class BatchSummary:
         lines += [f"  {name}: {path}" for name, path in self.outputs.items()]
         lines += [f"  feedback failed for {s}: {p}" for s, p in self.feedback_problems.items()]
         lines += [f"  {p}" for p in self.record_problems]
+        lines += [f"  {p}" for p in self.late]
         return "\n".join(lines)
 
 
@@ -295,8 +297,27 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             run_jobs(jobs, timeout, workers[: len(jobs)], on_result)
 
 
+def _late_penalties(config: GradeConfig, course: Course, summary: BatchSummary) -> None:
+    """nbgrader's late penalties (the course's LateSubmissionPlugin), stored where autograde stores them."""
+    from coursekit.course.late import apply_late_penalties, late_penalty_preprocessor
+    from coursekit.lms import lms_late_flags
+
+    graded = sorted({r.student for r in summary.graded if r.status != rec.FAILED})
+    if not graded:
+        return
+    pre = late_penalty_preprocessor(course.root, course.config)
+    late = lms_late_flags(course.root, config.assignment)
+    with course.gradebook() as gb:
+        for student in graded:
+            for penalty in apply_late_penalties(gb, pre, config.assignment, student, lms_late=late.get(student, False)):
+                if penalty.penalty:
+                    summary.late.append(f"{student}/{penalty.notebook}: late penalty {penalty.penalty:g}")
+
+
 def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, echo: Callable[[str], None]) -> None:
     from coursekit.grading.exports import write_exports
+
+    _late_penalties(config, course, summary)  # before the exports and the feedback, which show them
 
     if config.reports:
         problems: list[rec.RecordProblem] = []

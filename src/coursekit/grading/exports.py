@@ -115,10 +115,14 @@ def write_exports(course: Course, assignment: str,
     folder = rec.records_dir(course.root, assignment).parent
     columns, rows = grades_table(records)
     book = course.totals(assignment)
-    columns[3:3] = ["gradebook_score", "manual_grading_pending"]
+    from_book = lms_grades(course, assignment, records)
+    columns[3:3] = ["gradebook_score", "late_penalty", "manual_grading_pending"]
     for row in rows:
         total, pending = book.get(row["student"], (None, False))
-        row["gradebook_score"] = "" if row["status"] == rec.FAILED or total is None else _num(total)
+        penalty = from_book[row["student"]].late_penalty if row["student"] in from_book else 0.0
+        # nbgrader's total (hand grades included) less its late penalty, as nbgrader's own export gives it
+        row["gradebook_score"] = "" if row["status"] == rec.FAILED or total is None else _num(max(total - penalty, 0))
+        row["late_penalty"] = _num(penalty)
         row["manual_grading_pending"] = "yes" if pending and row["status"] != rec.FAILED else "no"
     by_hand = hand_grades(course, assignment)
     for question in dict.fromkeys(q for mine in by_hand.values() for q in mine):
@@ -145,7 +149,7 @@ def write_exports(course: Course, assignment: str,
     out = {"grades CSV": grades, "LMS CSV": lms}
     from coursekit.lms import write_lms_exports  # the LMS's own file, when the assignment was collected from one
 
-    for result in write_lms_exports(course.root, assignment, lms_grades(course, assignment, records)):
+    for result in write_lms_exports(course.root, assignment, from_book):
         out[f"LMS import ({result.path.name})"], out[f"LMS report ({result.report.name})"] = result.path, result.report
     try:
         from coursekit.grading.report import write_report
