@@ -1,22 +1,26 @@
 """One checker class per question kind, picked by :func:`checker_for` from a registry.
 
-A checker does two jobs: :meth:`Checker.prepare` validates the kind-specific fields of a
+A checker does three jobs: :meth:`Checker.prepare` validates the kind-specific fields of a
 question when the bank loads (so a broken question fails once, naming file, id and
-field), and :meth:`Checker.check` judges a plain answer (see :mod:`.export`), either fully
-(``full=True``) or with only the visible checks a hidden question allows.
+field), :meth:`Checker.check` judges a plain answer (see :mod:`.export`), either fully
+(``full=True``) or with only the visible checks a hidden question allows, and
+:meth:`Checker.public_form` / :meth:`Checker.from_public` split a graded question into
+what a student may see (the form of an answer) and its key. The visible checks of a
+graded question run on the public form only, so they cannot depend on the key.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coursekit.checks.result import Result
 from coursekit.errors import QuestionError
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["Checker", "CHECKERS", "Fail", "checker_for", "register", "kinds"]
 
@@ -63,10 +67,30 @@ class Checker(ABC):
     fields: ClassVar[frozenset[str]] = frozenset()
     #: Keys an entry of ``examples`` may use (besides ``feedback``).
     example_keys: ClassVar[frozenset[str]] = frozenset()
+    #: The example keys that check only the form of an answer (kept in public forms).
+    form_example_keys: ClassVar[frozenset[str]] = frozenset()
+    #: Fields of the ``form`` mapping of a public entry.
+    form_fields: ClassVar[frozenset[str]] = frozenset()
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Fail) -> Question:
         """Validate the raw YAML mapping and return the question with ``expected``/``settings`` filled."""
         return question
+
+    def public_form(self, question: Question) -> dict[str, Any]:
+        """The form an answer must have (units, columns...): public, never part of the key."""
+        return {}
+
+    def public_examples(self, question: Question) -> list[dict[str, Any]]:
+        """The visible checks whose outcome does not depend on the key."""
+        return [dict(ex) for ex in question.examples if set(ex) - {"feedback"} <= self.form_example_keys]
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Fail) -> Question:
+        """Validate the ``form`` of a public entry; the question's settings become that form."""
+        unknown = sorted(set(form) - self.form_fields)
+        if unknown:
+            raise fail(f"form.{unknown[0]}", f"is not a form field of a {self.kind} question; "
+                       f"the form fields are: {', '.join(sorted(self.form_fields)) or 'none'}")
+        return replace(question, settings=dict(form))
 
     def check(self, question: Question, answer: Any, *, full: bool) -> Result:
         """Judge a plain answer: everything (``full``) or only the visible checks."""

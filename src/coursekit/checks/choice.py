@@ -3,7 +3,7 @@
 The student answers with an option's key (``"b"``) or its text; for multiple choice, a
 list of them (or ``"a, c"``). Each chosen option's own feedback is shown.
 
->>> from coursekit.bank import Option
+>>> from coursekit.records import Option
 >>> opts = (Option("a", "Flexion", False, "That is iliopsoas."), Option("b", "Extension", True, "Yes."))
 >>> r = judge_choice("B", opts, multiple=False)
 >>> r.score, r.feedback
@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from coursekit.bank import Option
+from coursekit.records import Option
 from coursekit.checks.base import Checker, register
 from coursekit.checks.result import Result
 from coursekit.checks.sets import plural, set_score, text_items
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["ChoiceChecker", "MultiChoiceChecker", "judge_choice", "pick"]
 
