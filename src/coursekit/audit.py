@@ -46,7 +46,7 @@ import yaml
 from coursekit.errors import AuditError, CourseKitError
 from coursekit.records import Question
 
-__all__ = ["Finding", "AuditReport", "Secret", "audit", "secrets", "key_signature", "scan", "build_wheel",
+__all__ = ["Finding", "AuditReport", "Secret", "audit", "secrets", "scan", "build_wheel",
            "build_release"]
 
 #: Fields of a bank entry that hold (part of) a key.
@@ -169,20 +169,6 @@ def prose_lists(q: Question) -> list[Secret]:
         return []
     names = [str(e).replace("_", " ") for e in q.expected]
     return [Secret(q.id, "accepted answers written as prose", _norm(", ".join(names)))]
-
-
-def key_signature(q: Question) -> tuple[Any, ...]:
-    """Kind and key of a question: two questions with one signature share their key."""
-    if q.kind in ("choice", "multichoice"):
-        return (q.kind, frozenset((_norm(o.text), bool(o.correct)) for o in q.options))
-    if q.kind == "table":
-        frame = q.expected
-        return (q.kind, tuple(map(str, frame.columns)), tuple(sorted(map(repr, frame.itertuples(index=False)))))
-    if q.kind == "number":
-        return (q.kind, _norm(q.prompt), q.expected)
-    if q.kind == "text":
-        return (q.kind, _norm(q.prompt))
-    return (q.kind, frozenset(q.expected or ()))
 
 
 # --------------------------------------------------------------------------- reading files

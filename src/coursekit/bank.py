@@ -34,7 +34,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from coursekit.checks.base import checker_for
+from coursekit.checks.registry import checker_for
 from coursekit.errors import BankError, QuestionError
 from coursekit.records import Objective, Option, Question
 

@@ -20,10 +20,11 @@ from dataclasses import replace
 from typing import Any
 
 from coursekit import bank
-from coursekit.checks.base import checker_for
+from coursekit.checks.base import no_key_error
+from coursekit.checks.registry import checker_for
 from coursekit.checks.export import MIME, envelope, plain_copy
 from coursekit.checks.result import Result
-from coursekit.errors import ExportError, KeysElsewhereError, QuestionError
+from coursekit.errors import ExportError, KeysElsewhereError, QuestionError  # noqa: F401 (KeysElsewhereError re-exported)
 from coursekit.records import Question
 
 __all__ = ["check", "grade", "Points", "MODE_ENV", "KeysElsewhereError"]
@@ -33,22 +34,10 @@ MODE_ENV = "COURSEKIT_MODE"
 MODES = ("student", "grade")
 
 
-#: The instructor-side details of a graded question's visible check (the same for every answer).
-GRADED_DETAILS = ["visible checks only: graded questions are judged on the instructor's side"]
-
-
 def _question(question_id: Any) -> Question:
     if isinstance(question_id, Question):
         return question_id
     return bank.question(question_id)
-
-
-def _no_key(q: Question, call: str) -> KeysElsewhereError:
-    return KeysElsewhereError(
-        f"{q.id} is a graded question: it is graded on the instructor's side, after you submit, "
-        f"and its answer key is not on this computer, so {call} gives no score here. "
-        f"check_answer({q.id!r}, answer, points) (or check({q.id!r}, answer)) tells you whether your answer "
-        "has the right form; the feedback on your answer comes back with your grade.")
 
 
 def check(question_id: str, answer: Any, mode: str = "student") -> Result:
@@ -78,9 +67,9 @@ def check(question_id: str, answer: Any, mode: str = "student") -> Result:
             return Result(0.0, [f"This answer cannot be checked: {message}"], ["export failed"], question=q.id)
         full = mode == "grade" or not (q.hidden or q.graded)
         if full and not q.has_key:
-            raise _no_key(q, "check(..., mode='grade')")
+            raise no_key_error(q.id, "check(..., mode='grade')")
         if q.graded and not full:
-            result = replace(checker_for(q.kind).check(bank.student_view(q), plain, full=False), details=GRADED_DETAILS)
+            result = checker_for(q.kind).check(bank.student_view(q), plain, full=False)
         else:
             result = checker_for(q.kind).check(q, plain, full=full)
     return replace(result, question=q.id, partial=not full)
@@ -129,7 +118,7 @@ def grade(question_id: str, answer: Any, points: float) -> Points | None:
         raise QuestionError(f"grade({question_id!r}, ...): points must be a number >= 0, not {points!r}.")
     q = _question(question_id)
     if not q.has_key:
-        raise _no_key(q, "grade(...)")
+        raise no_key_error(q.id, "grade(...)")
     result = check(q, answer, mode="grade")
     awarded = 0.0 if result.manual else round(points * result.score, 4)
     return Points(awarded, points, result)

@@ -1,4 +1,6 @@
-"""One checker class per question kind, picked by :func:`checker_for` from a registry.
+"""The checker base class and the registry each question kind registers into.
+
+:func:`coursekit.checks.registry.checker_for` picks the checker of a kind.
 
 A checker does three jobs: :meth:`Checker.prepare` validates the kind-specific fields of a
 question when the bank loads (so a broken question fails once, naming file, id and
@@ -17,46 +19,35 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coursekit.checks.result import Result
-from coursekit.errors import QuestionError
+from coursekit.errors import KeysElsewhereError, QuestionError
 
 if TYPE_CHECKING:
     from coursekit.records import Question
 
-__all__ = ["Checker", "CHECKERS", "Fail", "checker_for", "register", "kinds"]
+__all__ = ["Checker", "CHECKERS", "Fail", "GRADED_DETAILS", "no_key_error", "register"]
 
 #: Raises a bank error for one field of the question being prepared.
 Fail = Callable[[str, str], Exception]
 
 CHECKERS: dict[str, type[Checker]] = {}
 
+#: The instructor-side details of a graded question's visible check (the same for every answer).
+GRADED_DETAILS = ("visible checks only: graded questions are judged on the instructor's side",)
+
+
+def no_key_error(question_id: str, call: str) -> KeysElsewhereError:
+    """The error of a score asked for where a graded question's key is not."""
+    return KeysElsewhereError(
+        f"{question_id} is a graded question: it is graded on the instructor's side, after you submit, "
+        f"and its answer key is not on this computer, so {call} gives no score here. "
+        f"check_answer({question_id!r}, answer, points) (or check({question_id!r}, answer)) tells you whether your "
+        "answer has the right form; the feedback on your answer comes back with your grade.")
+
 
 def register(cls: type[Checker]) -> type[Checker]:
     """Class decorator: add a checker to the registry under its ``kind``."""
     CHECKERS[cls.kind] = cls
     return cls
-
-
-def kinds() -> list[str]:
-    """The question kinds that have a checker."""
-    _load_builtin()
-    return sorted(CHECKERS)
-
-
-def checker_for(kind: str) -> Checker:
-    """The checker for a question kind.
-
-    >>> type(checker_for("number")).__name__
-    'NumberChecker'
-    """
-    _load_builtin()
-    try:
-        return CHECKERS[kind]()
-    except KeyError:
-        raise QuestionError(f"Unknown question kind {kind!r}; use one of: {', '.join(sorted(CHECKERS))}.") from None
-
-
-def _load_builtin() -> None:
-    from coursekit.checks import actions, choice, muscles, number, table, text  # noqa: F401  (they register)
 
 
 class Checker(ABC):
@@ -93,7 +84,15 @@ class Checker(ABC):
         return replace(question, settings=dict(form))
 
     def check(self, question: Question, answer: Any, *, full: bool) -> Result:
-        """Judge a plain answer: everything (``full``) or only the visible checks."""
+        """Judge a plain answer: everything (``full``) or only the visible checks.
+
+        The public form of a graded question (no key) has no full check, and its visible
+        result carries the same instructor details whatever the answer.
+        """
+        if not question.has_key:
+            if full:
+                raise no_key_error(question.id, "a full check")
+            return replace(self.visible(question, answer), details=list(GRADED_DETAILS))
         return self.full(question, answer) if full else self.visible(question, answer)
 
     @abstractmethod
