@@ -55,13 +55,18 @@ _KEY_DIRS: list[Path] = []
 
 
 def key_dirs() -> list[Path]:
-    """Directories of graded keys in use: ``COURSEKIT_BANK_PATH``, then :func:`add_key_dir`."""
-    dirs = [Path(p) for p in os.environ.get(BANK_ENV, "").split(os.pathsep) if p]
-    return dirs + [d for d in _KEY_DIRS if d not in dirs]
+    """Directories of graded keys in use: those given to :func:`add_key_dir`, else ``COURSEKIT_BANK_PATH``."""
+    if _KEY_DIRS:
+        return list(_KEY_DIRS)
+    return [Path(p) for p in os.environ.get(BANK_ENV, "").split(os.pathsep) if p]
 
 
 def add_key_dir(path: Path | str) -> None:
-    """Load graded keys from ``path`` too (the instructor's side only), and reload the bank."""
+    """Load graded keys from ``path`` (the instructor's side only), and reload the bank.
+
+    Directories given here replace ``COURSEKIT_BANK_PATH``: a process that works on a
+    course (``coursekit assignments``, ``coursekit grade``) reads that course's keys.
+    """
     path = Path(path).resolve()
     if path not in _KEY_DIRS:
         _KEY_DIRS.append(path)

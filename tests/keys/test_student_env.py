@@ -26,9 +26,13 @@ PROBE = Path(__file__).with_name("probe.py")
 
 @pytest.fixture(scope="module")
 def graded():
+    patch = pytest.MonkeyPatch()
+    patch.setattr(bank, "_KEY_DIRS", [])
     coursekeys.use_course_keys(COURSE)
     questions, raws = graded_keys(COURSE)
-    return {q.id: bank.question(q.id) for q in questions}, raws
+    yield {q.id: bank.question(q.id) for q in questions}, raws
+    patch.undo()
+    bank.reload()
 
 
 @pytest.fixture(scope="module")
