@@ -260,7 +260,8 @@ def _schema_problem(source: str, index: int, raw: Any) -> BankError | None:
 def _field(err: jsonschema.ValidationError) -> str:
     if err.validator == "additionalProperties":
         allowed = set(err.schema.get("properties", {}))
-        return sorted(set(err.instance) - allowed)[0]
+        unknown = sorted(set(err.instance) - allowed)[0]
+        return ".".join([*map(str, err.absolute_path), unknown])
     if err.validator == "required":
         return str(err.validator_value[-1]) if len(err.validator_value) == 1 else next(
             f for f in err.validator_value if f not in err.instance)
@@ -268,7 +269,7 @@ def _field(err: jsonschema.ValidationError) -> str:
 
 
 def _message(err: jsonschema.ValidationError, raw: Mapping[str, Any]) -> str:
-    if err.validator == "additionalProperties":
+    if err.validator == "additionalProperties" and not err.absolute_path:
         allowed = ", ".join(sorted(set(err.schema.get("properties", {})) - {"id", "kind", "prompt"}))
         form = "public entry" if "graded" in raw else f"{raw.get('kind')} question"
         return f"is not a field of a {form}; the fields are: {allowed}"
