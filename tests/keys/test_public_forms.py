@@ -83,3 +83,26 @@ def test_a_practice_question_that_is_a_graded_one_is_a_problem(tmp_path, monkeyp
     problems = coursekeys.public_problems(course, tmp_path / "public")
     assert any("lessons.yaml, question 'lessons.sit': the same question, with the same key, as graded question 'g.sit'"
                in p for p in problems)
+
+
+def test_a_grader_without_the_keys_stops_before_scoring(tmp_path, monkeypatch):
+    import shutil
+
+    import pytest
+
+    from coursekit.errors import GradingError
+
+    course = tmp_path / "course"
+    shutil.copytree(COURSE / "source" / "ps3", course / "source" / "ps3")
+    monkeypatch.delenv(bank.BANK_ENV, raising=False)
+    monkeypatch.setattr(bank, "_KEY_DIRS", [])
+    bank.reload()
+    try:
+        with pytest.raises(GradingError, match=r"course/bank: no answer key for ps3\.gmax-alone-rotation, "):
+            coursekeys.require_keys(course, "ps3")
+        shutil.copytree(COURSE / "bank", course / "bank")
+        assert len(coursekeys.require_keys(course, "ps3")) == 9
+        assert bank.question("ps3.gmax-alone-rotation").expected == 37.5
+    finally:
+        monkeypatch.undo()
+        bank.reload()

@@ -192,9 +192,9 @@ def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -
 def _grade(config: GradeConfig, sandbox: Sandbox, workers: list[WorkerHandle], started_run: float,
            echo: Callable[[str], None]) -> BatchSummary:
     course = open_course(config.course)
-    from coursekit.coursekeys import use_course_keys  # keys: <course>/bank, read here, outside the sandbox
+    from coursekit.coursekeys import require_keys  # keys: <course>/bank, read here, outside the sandbox
 
-    use_course_keys(config.course)
+    require_keys(config.course, config.assignment)
     names = course.notebooks(config.assignment)
     sources = load_sources(course.source_dir(config.assignment), course.release_dir(config.assignment), names,
                            list(course.coursedir.ignore))
