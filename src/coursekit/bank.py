@@ -6,7 +6,7 @@ instructor's course directory, ``assignments/bank/*.yaml`` (beside ``source/``);
 package holds only their public form, ``coursekit/data/bank/public/*.yaml``, written by
 ``coursekit assignments build`` (:mod:`coursekit.coursekeys`). A student's environment
 therefore loads every graded question without its key. The instructor's tools add the
-course's key files (:func:`add_key_dir`, or the directories listed in the environment
+course's key files (:func:`use_key_dir`, or the directories listed in the environment
 variable ``COURSEKIT_BANK_PATH``); a key entry then takes the place of its public entry.
 Files whose name starts with ``_`` are skipped. Entries are checked against the JSON
 Schema ``data/bank/_schema.yaml`` and by each kind's checker; every error names the
@@ -47,7 +47,7 @@ BANK_ENV = "COURSEKIT_BANK_PATH"
 BANK_DIR = Path(__file__).parent / "data" / "bank"
 #: Public forms of graded questions (generated; no keys).
 PUBLIC_DIR = BANK_DIR / "public"
-#: Key directories added by the instructor's tools (besides ``COURSEKIT_BANK_PATH``).
+#: The key directory chosen by the instructor's tools (it replaces ``COURSEKIT_BANK_PATH``).
 _KEY_DIRS: list[Path] = []
 
 
@@ -55,21 +55,21 @@ _KEY_DIRS: list[Path] = []
 
 
 def key_dirs() -> list[Path]:
-    """Directories of graded keys in use: those given to :func:`add_key_dir`, else ``COURSEKIT_BANK_PATH``."""
+    """Directories of graded keys in use: the one given to :func:`use_key_dir`, else ``COURSEKIT_BANK_PATH``."""
     if _KEY_DIRS:
         return list(_KEY_DIRS)
     return [Path(p) for p in os.environ.get(BANK_ENV, "").split(os.pathsep) if p]
 
 
-def add_key_dir(path: Path | str) -> None:
-    """Load graded keys from ``path`` (the instructor's side only), and reload the bank.
+def use_key_dir(path: Path | str) -> None:
+    """Read graded keys from ``path`` (the instructor's side only), and reload the bank.
 
-    Directories given here replace ``COURSEKIT_BANK_PATH``: a process that works on a
-    course (``coursekit assignments``, ``coursekit grade``) reads that course's keys.
+    One course at a time: the directory replaces any given before and
+    ``COURSEKIT_BANK_PATH``, so a process that works on a course (``coursekit
+    assignments``, ``coursekit grade``) reads that course's keys and no others.
     """
     path = Path(path).resolve()
-    if path not in _KEY_DIRS:
-        _KEY_DIRS.append(path)
+    _KEY_DIRS[:] = [path]
     reload()
 
 

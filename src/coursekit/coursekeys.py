@@ -46,7 +46,7 @@ def key_files(course_root: Path | str) -> list[Path]:
 def use_course_keys(course_root: Path | str) -> None:
     """Load the course's graded keys into this process (the instructor's side only)."""
     if keys_dir(course_root).is_dir():
-        bank.add_key_dir(keys_dir(course_root))
+        bank.use_key_dir(keys_dir(course_root))
 
 
 def graded_ids(nb: Any) -> list[str]:

@@ -13,7 +13,7 @@ from coursekit.model import balance, hip_flexion, pelvic_tilt
 
 from .conftest import COURSE, REPO
 
-BANK = REPO / "src" / "coursekit" / "data" / "bank"
+BANK = REPO / "assignments" / "bank"  # graded keys live in the course directory
 #: Objectives taught and self-checked in the lessons only (not in a graded assignment).
 LESSON_ONLY = {"welcome.1", "hip-movements.3", "hip-flexors.3", "hamstring-strength.1"}
 

@@ -21,7 +21,7 @@ REAL_BANK_FILES = bank.bank_files
 def core_bank_only():
     patch = pytest.MonkeyPatch()
     patch.setattr(bank, "bank_files", lambda: [CORE, HIDDEN])
-    patch.setattr(bank, "_KEY_DIRS", [])  # keys an earlier test loaded for a course (add_key_dir) do not count here
+    patch.setattr(bank, "_KEY_DIRS", [])  # keys an earlier test loaded for a course (use_key_dir) do not count here
     bank.reload()
     yield
     patch.undo()

@@ -54,7 +54,7 @@ def test_grade_and_grade_mode_say_grading_happens_on_the_instructors_side(studen
 
 
 def test_with_the_keys_the_student_mode_check_still_uses_the_public_form(student_side):
-    bank.add_key_dir(REAL_BANK_FILES()[0].parents[4] / "assignments" / "bank")
+    bank.use_key_dir(REAL_BANK_FILES()[0].parents[4] / "assignments" / "bank")
     try:
         q = bank.question("ps2.extend-and-rotate-out")
         assert q.has_key and q.graded and "iliopsoas" in q.misconceptions
