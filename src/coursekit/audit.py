@@ -12,7 +12,8 @@ for every key of every graded question of the course (``<course>/bank/*.yaml``):
   ``rubric``, ``model_answer``, ``explanation``, options with ``correct`` or ``feedback``),
   in any YAML or JSON file (notebooks included);
 - an expected value: the number of a number question (when it has three significant
-  digits or more; smaller ones are too common to search for as text), the accepted
+  digits or more; smaller ones are too common to search for as text; not in scripts,
+  styles, source maps and SVG, where numbers are drawing data), the accepted
   names or actions of a muscle or action question as a list;
 - the texts that only the key holds: misconception feedback, option feedback,
   feedback of visible checks that depend on the key (``includes``/``excludes``),
@@ -54,6 +55,8 @@ KEY_FIELDS = frozenset({"expected", "expected_from", "optional", "tolerance", "r
                         "wrong_sign_credit", "misconceptions", "rubric", "model_answer", "explanation"})
 #: Shortest text searched for as a secret (shorter ones are too common).
 MIN_TEXT = 24
+#: Files where numbers are drawing or layout data (icon paths, source maps, styles), not text.
+_NUMERIC_NOISE = {".js", ".mjs", ".map", ".css", ".svg"}
 _BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".pdf",
            ".zip", ".gz", ".whl", ".db", ".sqlite", ".pyc", ".so", ".mo"}
 
@@ -259,6 +262,8 @@ def scan(root: Path, artifact: str, questions: Iterable[Question], raws: dict[st
         for qid, what in _key_entries(data, graded):
             seen.add((qid, what))
         for s in secret_list:
+            if s.what.startswith("expected value") and path.suffix.lower() in _NUMERIC_NOISE:
+                continue
             if s.found_in(text):
                 seen.add((s.question, s.what))
         if hidden_markers and "begin hidden tests" in text:
