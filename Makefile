@@ -7,7 +7,8 @@
 #   make publish push the built site to the gh-pages branch (GitHub Pages) with ghp-import
 #   make lint    ruff and mypy on src/ and tests/ (configured in pyproject.toml)
 #   make test    lint, then run the whole test suite (installs Debian chromium when it can)
-#   make lab     JupyterLab for a student, with nbgrader's extensions
+#   make lab     JupyterLab for a student (from the built wheel), with nbgrader's extensions
+#   make hub     the course on a JupyterHub (as root), grading on submission
 #   make bench   run benchmarks/*.py
 #   make clean   remove build outputs (keeps .venv); `make distclean` also removes .venv
 #
@@ -60,7 +61,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export MPLCONFIGDIR ?= $(CURDIR)/$(BUILD_DIR)/mplconfig
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup uv book book-full serve pdf publish lint test chromium lab hub hub-proxy bench clean distclean vendor
+.PHONY: help setup uv book book-full serve pdf publish lint test chromium lab lab-env hub hub-proxy bench clean distclean vendor
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -136,15 +137,31 @@ test: setup chromium lint  ## lint, then run the whole test suite
 	@if python -c "import xdist" 2>/dev/null; then xdist="$(XDIST)"; else xdist=; fi; \
 	python -m pytest $$xdist $(PYTEST_ARGS)
 
-lab: setup  ## JupyterLab for a student: released assignments copied into LAB_DIR=student
+# The student's JupyterLab runs in an environment of its own, built from the wheel (what a
+# student or a hub image installs), never from the instructor's editable checkout: it
+# holds the public forms of graded questions, not their keys (assignments/bank/).
+LAB_VENV := $(BUILD_DIR)/student-venv
+LAB_DIST := $(BUILD_DIR)/dist
+
+lab-env: setup  ## the student's environment: the built wheel and its locked dependencies in _build/student-venv
+	rm -rf $(LAB_DIST)
+	uv build --wheel --out-dir $(LAB_DIST)
+	uv export --frozen --no-dev --no-hashes --no-emit-project --no-header -o $(BUILD_DIR)/student-constraints.txt
+	@test -x $(LAB_VENV)/bin/python || uv venv --python $(VENV)/bin/python $(LAB_VENV)
+	uv pip install --python $(LAB_VENV)/bin/python --reinstall-package coursekit \
+	  -c $(BUILD_DIR)/student-constraints.txt $(LAB_DIST)/coursekit-*.whl
+	@$(LAB_VENV)/bin/python -c "import coursekit, sys; print('coursekit: the student environment runs', coursekit.__file__)"
+
+lab: lab-env  ## JupyterLab for a student, from the wheel, in LAB_DIR=student (released assignments copied there)
 	coursekit assignments release
 	coursekit assignments workspace --to $(LAB_DIR)
 	@mkdir -p $(BUILD_DIR)/jupyter-student/labconfig
 	@# A student sees the Assignments/Validate tools, not the instructor's formgrader.
 	@printf '%s\n' '{"disabledExtensions": {"@jupyter/nbgrader:formgrader": true, "@jupyter/nbgrader:create-assignment": true, "@jupyter/nbgrader:course-list": true}}' \
 	  > $(BUILD_DIR)/jupyter-student/labconfig/page_config.json
-	JUPYTER_CONFIG_PATH=$(CURDIR)/$(BUILD_DIR)/jupyter-student \
-	  jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(LAB_DIR) --no-browser \
+	cd $(LAB_DIR) && env -u COURSEKIT_BANK_PATH -u COURSEKIT_MODE PATH="$(CURDIR)/$(LAB_VENV)/bin:/usr/local/bin:/usr/bin:/bin" \
+	  JUPYTER_CONFIG_PATH=$(CURDIR)/$(BUILD_DIR)/jupyter-student \
+	  $(CURDIR)/$(LAB_VENV)/bin/jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=. --no-browser \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 hub-proxy:  ## install JupyterHub's proxy (configurable-http-proxy) from npm when missing

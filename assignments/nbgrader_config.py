@@ -22,6 +22,11 @@ from coursekit.course.hooks import RestoreHiddenTests, StripHiddenTests
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 here = os.path.dirname(os.path.abspath(__file__))
 
+# The answer keys of the graded questions live beside source/, in bank/ (never in the
+# package students install). Stock nbgrader steps run in this course (autograde,
+# formgrader) start kernels that call grade(...): they find the keys through this path.
+os.environ.setdefault("COURSEKIT_BANK_PATH", os.path.join(here, "bank"))
+
 # --- the course ---------------------------------------------------------------------
 c.CourseDirectory.course_id = "coursekit-hip"
 c.CourseDirectory.root = here

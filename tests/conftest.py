@@ -50,6 +50,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "src/coursekit")
 CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
+# The tests work on the instructor's side: the course's graded keys (assignments/bank/)
+# are loaded, in this process and in the kernels and graders it starts. tests/keys/
+# builds a student's environment without them.
+os.environ.setdefault("COURSEKIT_BANK_PATH", str(Path(__file__).resolve().parents[1] / "assignments" / "bank"))
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

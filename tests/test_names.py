@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from coursekit import anatomy
-from coursekit.names import match_action, match_muscle, match_muscle_detail, match_tilt, normalize
+from coursekit.anatomy import match_muscle, match_muscle_detail
+from coursekit.names import match_action, match_tilt, normalize
 
 VARIANTS = {
     "gluteus maximus": ["Gluteus Maximus", "gluteus-maximus", "glute max", "GMax", "gluteous maximus",

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from coursekit import names
 from coursekit.errors import DataError, NameMatchError
 
 __all__ = [
@@ -46,10 +47,13 @@ __all__ = [
     "groups",
     "landmarks",
     "load_muscles",
+    "match_muscle",
+    "match_muscle_detail",
     "muscle",
     "muscle_names",
     "muscles",
     "muscles_with",
+    "name_index",
     "pose",
     "poses",
     "position_dependent",
@@ -336,13 +340,41 @@ def muscle(name: str) -> Muscle:
     found = _by_name().get(name) or _by_name().get(name.strip().lower())
     if found:
         return found
-    from coursekit import names
-
-    detail = names.match_muscle_detail(name)
+    detail = match_muscle_detail(name)
     if detail.canonical:
         return _by_name()[detail.canonical]
     hint = f" Did you mean {detail.suggestion!r}?" if detail.suggestion else ""
     raise NameMatchError(f"No muscle called {name!r} in the course data.{hint} See coursekit.anatomy.muscle_names().")
+
+
+@functools.cache
+def name_index() -> names.MuscleIndex:
+    """The course's muscles as name-matching data (names, aliases, groups) for :mod:`coursekit.names`."""
+    records = _muscles()
+    groups: dict[str, list[str]] = {}
+    for m in records:
+        for g in m.groups:
+            groups.setdefault(g, []).append(m.name)
+    return names.build_index(((m.name, m.aliases) for m in records), groups)
+
+
+def match_muscle_detail(text: str) -> names.NameMatch:
+    """:func:`coursekit.names.match_muscle_detail` against the course's muscles.
+
+    >>> d = match_muscle_detail("glute medius")
+    >>> (d.canonical, d.how)
+    ('gluteus medius', 'fuzzy')
+    """
+    return names.match_muscle_detail(text, name_index())
+
+
+def match_muscle(text: str) -> str | None:
+    """The course name for what a student typed, or None.
+
+    >>> match_muscle("Semitendinosis"), match_muscle("TFL"), match_muscle("biceps brachii")
+    ('semitendinosus', 'tensor fasciae latae', None)
+    """
+    return names.match_muscle(text, name_index())
 
 
 def muscles() -> pd.DataFrame:
@@ -375,8 +407,6 @@ def _actions(values: Iterable[Action | str], joint: Joint) -> list[Action]:
         try:
             action = Action(value)
         except ValueError:
-            from coursekit import names
-
             matched = names.match_action(str(value))
             if matched is None:
                 choices = ", ".join(a.value for a in Action if a in JOINT_ACTIONS[joint])

@@ -1,16 +1,22 @@
 """The question bank: questions as data, in YAML files, loaded and validated once.
 
-Each file in ``coursekit/data/bank/*.yaml`` (and in the directories listed in the
-environment variable ``COURSEKIT_BANK_PATH``) is a list of questions. Files whose name
-starts with ``_`` are skipped. The format is described in ``data/bank/_schema.yaml``
-and in the book page *How to write a question*. Every schema error names the file,
-the question id and the field.
+Practice questions (lesson self-checks, the core set) live in the package,
+``coursekit/data/bank/*.yaml``, with their answers. Graded questions live in the
+instructor's course directory, ``assignments/bank/*.yaml`` (beside ``source/``); the
+package holds only their public form, ``coursekit/data/bank/public/*.yaml``, written by
+``coursekit assignments build`` (:mod:`coursekit.coursekeys`). A student's environment
+therefore loads every graded question without its key. The instructor's tools add the
+course's key files (:func:`use_key_dir`, or the directories listed in the environment
+variable ``COURSEKIT_BANK_PATH``); a key entry then takes the place of its public entry.
+Files whose name starts with ``_`` are skipped. Entries are checked against the JSON
+Schema ``data/bank/_schema.yaml`` and by each kind's checker; every error names the
+file, the question id and the field.
 
->>> q = question("core.hip-extensors-external-rotators")
->>> q.kind, q.hidden, q.objective
-('muscles', True, 'hip-extensors.2')
->>> sorted(q.expected)
-['biceps femoris (long head)', 'gluteus maximus']
+>>> q = question("core.deep-rotators")
+>>> q.kind, q.hidden, q.objective, q.graded
+('muscles', True, 'rotation.1', False)
+>>> len(q.expected)
+6
 >>> "core.pelvic-tilt-direction" in {q.id for q in questions(kind="action")}
 True
 """
@@ -20,15 +26,17 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
+from coursekit.checks.registry import checker_for
 from coursekit.errors import BankError, QuestionError
+from coursekit.records import Objective, Option, Question
 
 __all__ = [
     "BankError", "Option", "Question", "bank_files", "by_objective", "load",
@@ -36,73 +44,39 @@ __all__ = [
 ]
 
 BANK_ENV = "COURSEKIT_BANK_PATH"
-_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
-_COMMON = frozenset({"id", "kind", "prompt", "objective", "hidden", "examples", "misconceptions", "explanation", "title"})
+BANK_DIR = Path(__file__).parent / "data" / "bank"
+#: Public forms of graded questions (generated; no keys).
+PUBLIC_DIR = BANK_DIR / "public"
+#: The key directory chosen by the instructor's tools (it replaces ``COURSEKIT_BANK_PATH``).
+_KEY_DIRS: list[Path] = []
 
 
-@dataclass(frozen=True)
-class Option:
-    """One option of a choice question: a key the student types, its text and feedback."""
-
-    key: str
-    text: str
-    correct: bool
-    feedback: str = ""
+# --------------------------------------------------------------------------- files
 
 
-@dataclass(frozen=True, eq=False)
-class Question:
-    """One question; ``expected``, ``options`` and ``settings`` are filled in by its checker."""
-
-    id: str
-    kind: str
-    prompt: str
-    source: str
-    objective: str | None = None
-    hidden: bool = False
-    title: str = ""
-    explanation: str = ""
-    examples: tuple[Mapping[str, Any], ...] = ()
-    misconceptions: Mapping[str, str] = field(default_factory=dict)
-    expected: Any = None
-    options: tuple[Option, ...] = ()
-    settings: Mapping[str, Any] = field(default_factory=dict)
-
-    def public(self) -> dict[str, Any]:
-        """What may be shown to students, as plain JSON data: no key when hidden."""
-        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "prompt": self.prompt,
-                               "title": self.title, "hidden": self.hidden, "objective": self.objective}
-        if self.options:
-            out["options"] = [{"key": o.key, "text": o.text} | ({} if self.hidden else {"correct": o.correct, "feedback": o.feedback})
-                              for o in self.options]
-        if not self.hidden:
-            from coursekit.checks.export import to_plain
-
-            out["expected"] = to_plain(self.expected)
-            out["explanation"] = self.explanation
-        for name in ("units", "sign"):
-            if self.settings.get(name):
-                out[name] = self.settings[name]
-        return out
+def key_dirs() -> list[Path]:
+    """Directories of graded keys in use: the one given to :func:`use_key_dir`, else ``COURSEKIT_BANK_PATH``."""
+    if _KEY_DIRS:
+        return list(_KEY_DIRS)
+    return [Path(p) for p in os.environ.get(BANK_ENV, "").split(os.pathsep) if p]
 
 
-# --------------------------------------------------------------------------- loading
+def use_key_dir(path: Path | str) -> None:
+    """Read graded keys from ``path`` (the instructor's side only), and reload the bank.
+
+    One course at a time: the directory replaces any given before and
+    ``COURSEKIT_BANK_PATH``, so a process that works on a course (``coursekit
+    assignments``, ``coursekit grade``) reads that course's keys and no others.
+    """
+    path = Path(path).resolve()
+    _KEY_DIRS[:] = [path]
+    reload()
 
 
 def bank_files() -> list[Path]:
-    """The YAML files of the bank: the package's own, then those under ``COURSEKIT_BANK_PATH``."""
-    dirs = [Path(__file__).parent / "data" / "bank"]
-    dirs += [Path(p) for p in os.environ.get(BANK_ENV, "").split(os.pathsep) if p]
+    """The YAML files of the bank: the package's (practice, then public), then key directories."""
+    dirs = [BANK_DIR, PUBLIC_DIR, *key_dirs()]
     return [f for d in dirs for f in sorted(d.glob("*.yaml")) if not f.name.startswith("_")]
-
-
-@dataclass(frozen=True)
-class Objective:
-    """One learning objective of the course (``data/objectives.csv``)."""
-
-    id: str
-    chapter: str
-    text: str
 
 
 @functools.cache
@@ -144,13 +118,18 @@ def load_file(path: Path | str) -> list[Question]:
 
 
 def load(paths: Iterable[Path | str]) -> dict[str, Question]:
-    """Read several bank files; a question id may appear only once across all of them."""
+    """Read several bank files; a question id may appear only once across all of them.
+
+    The one exception: a graded question's key entry (from a course directory) takes
+    the place of its public entry, and stays graded.
+    """
     found: dict[str, Question] = {}
     for path in paths:
         for q in load_file(path):
-            if q.id in found:
-                raise BankError(q.source, f"duplicate id; it is also defined in {found[q.id].source}", question=q.id, field="id")
-            found[q.id] = q
+            old = found.get(q.id)
+            if old is not None and not (old.graded and not old.has_key and q.has_key and q.kind == old.kind):
+                raise BankError(q.source, f"duplicate id; it is also defined in {old.source}", question=q.id, field="id")
+            found[q.id] = replace(q, graded=True) if old is not None else q
     return found
 
 
@@ -162,6 +141,7 @@ def _bank() -> dict[str, Question]:
 def reload() -> None:
     """Forget the loaded bank (after editing a file or changing ``COURSEKIT_BANK_PATH``)."""
     _bank.cache_clear()
+    _student_view.cache_clear()
     objectives.cache_clear()
 
 
@@ -184,7 +164,11 @@ def questions(*, kind: str | None = None, objective: str | None = None) -> list[
 def summary(*, kind: str | None = None, objective: str | None = None) -> str:
     """A validated listing of the bank, one question per line (for ``coursekit questions``)."""
     rows = questions(kind=kind, objective=objective)
-    lines = [f"{q.id:<45} {q.kind:<12} {q.objective or '-':<20} {'hidden' if q.hidden else 'open':<7} {q.source}" for q in rows]
+
+    def state(q: Question) -> str:
+        return ("graded" if q.has_key else "public") if q.graded else "hidden" if q.hidden else "open"
+
+    lines = [f"{q.id:<45} {q.kind:<12} {q.objective or '-':<20} {state(q):<7} {q.source}" for q in rows]
     return "\n".join(lines + [f"{len(rows)} question(s) from {len(bank_files())} file(s); all valid."])
 
 
@@ -197,54 +181,136 @@ def by_objective() -> dict[str, list[Question]]:
     return out
 
 
+# --------------------------------------------------------------------------- public forms
+
+
+def public_entry(q: Question) -> dict[str, Any]:
+    """The public form of a question as a bank entry (``graded: true``): no key of any kind.
+
+    >>> e = public_entry(question("core.thomas-test-muscle"))
+    >>> e["graded"], e["options"][0], "correct" in str(e)
+    (True, {'key': 'a', 'text': 'Iliopsoas'}, False)
+    """
+    checker = checker_for(q.kind)
+    entry: dict[str, Any] = {"id": q.id, "kind": q.kind}
+    if q.title:
+        entry["title"] = q.title
+    entry["prompt"] = q.prompt
+    if q.objective:
+        entry["objective"] = q.objective
+    entry |= {"hidden": True, "graded": True}
+    form = checker.public_form(q)
+    if form:
+        entry["form"] = form
+    if q.options:
+        entry["options"] = [{"key": o.key, "text": o.text} for o in q.options]
+    examples = checker.public_examples(q)
+    if examples:
+        entry["examples"] = examples
+    return entry
+
+
+@functools.cache
+def _student_view(question_id: str) -> Question:
+    q = question(question_id)
+    return _question(q.source, 0, public_entry(q))
+
+
+def student_view(q: Question) -> Question:
+    """What a student's kernel knows of ``q``: a graded question's public form, else ``q`` itself."""
+    if not q.graded or not q.has_key:
+        return q
+    if _bank().get(q.id) is q:
+        return _student_view(q.id)
+    return _question(q.source, 0, public_entry(q))
+
+
 # --------------------------------------------------------------------------- validation
 
 
-def _question(source: str, index: int, raw: Any) -> Question:
-    from coursekit.checks.base import checker_for, kinds
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = yaml.safe_load((BANK_DIR / "_schema.yaml").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
+
+def _schema_problem(source: str, index: int, raw: Any) -> BankError | None:
+    """The first schema error of one entry, as a BankError naming file, question and field."""
     if not isinstance(raw, dict):
-        raise BankError(source, f"entry {index + 1} is not a mapping of fields")
-    qid = raw.get("id")
-    if not isinstance(qid, str) or not _ID.match(qid):
-        raise BankError(source, f"entry {index + 1}: 'id' must be lower-case letters, digits, '.' and '-' (got {qid!r})", field="id")
+        return BankError(source, f"entry {index + 1} is not a mapping of fields")
+    errors = list(_validator().iter_errors(raw))
+    if not errors:
+        return None
+    qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+    order = ["id", "kind", "prompt"]
+
+    def rank(err: jsonschema.ValidationError) -> tuple[int, int]:
+        name = _field(err)
+        return (order.index(name) if name in order else len(order), 0 if err.validator == "additionalProperties" else 1)
+
+    err = min(errors, key=rank)
+    name = _field(err)
+    if name == "id":
+        return BankError(source, f"entry {index + 1}: " + _message(err, raw), field="id")
+    return BankError(source, _message(err, raw), question=qid, field=name)
+
+
+def _field(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties":
+        allowed = set(err.schema.get("properties", {}))
+        unknown = sorted(set(err.instance) - allowed)[0]
+        return ".".join([*map(str, err.absolute_path), unknown])
+    if err.validator == "required":
+        return str(err.validator_value[-1]) if len(err.validator_value) == 1 else next(
+            f for f in err.validator_value if f not in err.instance)
+    return ".".join(str(p) for p in err.absolute_path) or "id"
+
+
+def _message(err: jsonschema.ValidationError, raw: Mapping[str, Any]) -> str:
+    if err.validator == "additionalProperties" and not err.absolute_path:
+        allowed = ", ".join(sorted(set(err.schema.get("properties", {})) - {"id", "kind", "prompt"}))
+        form = "public entry" if "graded" in raw else f"{raw.get('kind')} question"
+        return f"is not a field of a {form}; the fields are: {allowed}"
+    schema = err.schema
+    if err.validator == "required":
+        name = _field(err)
+        schema = _validator().schema["properties"].get(name, {})
+    template = schema.get("x-error")
+    if not template:
+        path = list(err.absolute_path)
+        top = _validator().schema["properties"].get(str(path[0]), {}) if path else {}
+        template = top.get("x-error", err.message)
+    kinds = ", ".join(_validator().schema["properties"]["kind"]["enum"])
+    return template.format(value=err.instance, kinds=kinds)
+
+
+def _question(source: str, index: int, raw: Any) -> Question:
+    problem = _schema_problem(source, index, raw)
+    if problem is not None:
+        raise problem
+    qid, kind = raw["id"], raw["kind"]
 
     def fail(name: str, problem: str) -> BankError:
         return BankError(source, problem, question=qid, field=name)
 
-    kind = raw.get("kind")
-    if kind not in kinds():
-        raise fail("kind", f"unknown kind {kind!r}; use one of: {', '.join(kinds())}")
     checker = checker_for(kind)
-    unknown = sorted(set(raw) - _COMMON - checker.fields)
-    if unknown:
-        allowed = ", ".join(sorted(_COMMON | checker.fields))
-        raise fail(unknown[0], f"is not a field of a {kind} question; the fields are: {allowed}")
     q = Question(
         id=qid, kind=kind, source=source,
-        prompt=_text(raw, "prompt", fail, required=True),
+        prompt=raw["prompt"].strip(),
         objective=_objective(raw, fail),
-        hidden=_flag(raw, "hidden", fail),
-        title=_text(raw, "title", fail),
-        explanation=_text(raw, "explanation", fail),
+        hidden=raw.get("hidden", False),
+        title=raw.get("title", "").strip(),
+        explanation=raw.get("explanation", "").strip(),
         examples=_examples(raw, checker.example_keys, fail),
-        misconceptions=_misconceptions(raw, fail),
+        misconceptions={k: v.strip() for k, v in raw.get("misconceptions", {}).items()},
     )
+    if raw.get("graded"):
+        options = tuple(Option(str(o["key"]), o["text"].strip(), None) for o in raw.get("options", []))
+        q = replace(q, graded=True, has_key=False, options=options)
+        return checker.from_public(q, raw.get("form", {}), fail)
     return checker.prepare(q, raw, fail)
-
-
-def _text(raw: Mapping[str, Any], name: str, fail: Any, *, required: bool = False) -> str:
-    value = raw.get(name, "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise fail(name, "must be non-empty text" if required else "must be text")
-    return value.strip()
-
-
-def _flag(raw: Mapping[str, Any], name: str, fail: Any) -> bool:
-    value = raw.get(name, False)
-    if type(value) is not bool:
-        raise fail(name, f"must be true or false, not {value!r}")
-    return value
 
 
 def _objective(raw: Mapping[str, Any], fail: Any) -> str | None:
@@ -252,7 +318,7 @@ def _objective(raw: Mapping[str, Any], fail: Any) -> str | None:
     if value is None:
         return None
     known = objective_ids()
-    if not isinstance(value, str) or (known and value not in known):
+    if known and value not in known:
         close = difflib.get_close_matches(str(value), sorted(known), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise fail("objective", f"unknown objective {value!r}: use an id from data/objectives.csv{hint}")
@@ -260,11 +326,8 @@ def _objective(raw: Mapping[str, Any], fail: Any) -> str | None:
 
 
 def _examples(raw: Mapping[str, Any], keys: frozenset[str], fail: Any) -> tuple[Mapping[str, Any], ...]:
-    value = raw.get("examples", [])
-    if not isinstance(value, list):
-        raise fail("examples", "must be a list of visible checks, e.g. [{excludes: iliopsoas}]")
     out = []
-    for i, item in enumerate(value):
+    for i, item in enumerate(raw.get("examples", [])):
         if not isinstance(item, dict) or len(set(item) - {"feedback"}) != 1 or not set(item) - {"feedback"} <= keys:
             choices = ", ".join(sorted(keys)) or "none for this kind"
             raise fail(f"examples[{i}]", f"must be a mapping with one check ({choices}) and an optional 'feedback'")
@@ -272,10 +335,3 @@ def _examples(raw: Mapping[str, Any], keys: frozenset[str], fail: Any) -> tuple[
             raise fail(f"examples[{i}].feedback", "must be text")
         out.append(dict(item))
     return tuple(out)
-
-
-def _misconceptions(raw: Mapping[str, Any], fail: Any) -> dict[str, str]:
-    value = raw.get("misconceptions", {})
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
-        raise fail("misconceptions", "must map an answer (text) to an explanation (text)")
-    return {k: v.strip() for k, v in value.items()}

@@ -170,6 +170,26 @@ def collect_command(assignment: str, zip_path: str, course: str | None, roster: 
     click.echo(for_terminal(collect_zip(root, assignment, zip_path, pattern=pattern or None).text()))
 
 
+@main.command("audit")
+@click.option("--course", default="assignments", show_default=True, type=click.Path(file_okay=False),
+              help="nbgrader course directory (its bank/ holds the graded keys).")
+@click.option("--wheel", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Audit this wheel instead of building one.")
+@click.option("--release", "release_dir", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Audit this release/ folder instead of releasing into a temporary copy.")
+@click.option("--site", default=None, type=click.Path(exists=True, file_okay=False),
+              help="A built site (default: _build/html when built, else the book's sources).")
+@_friendly_errors
+def audit_command(course: str, wheel: str | None, release_dir: str | None, site: str | None) -> None:
+    """Fail when a graded question's key is in the wheel, the release or the site."""
+    from coursekit import audit
+
+    report = audit.audit(course, wheel=wheel, release=release_dir, site=site)
+    click.echo(report.text())
+    if not report.ok:
+        sys.exit(1)
+
+
 @main.command("questions")
 @click.option("--kind", default=None, help="Only questions of this kind (muscles, action, number, ...).")
 @click.option("--objective", default=None, help="Only questions for this objective id.")

@@ -23,6 +23,8 @@ __all__ = [
     "NotebookError",
     "GradingError",
     "BankError",
+    "KeysElsewhereError",
+    "AuditError",
     "SpecError",
     "SourceValidationError",
     "NbgraderStepError",
@@ -84,6 +86,16 @@ class NotebookError(CourseKitError):
 
 class GradingError(CourseKitError):
     """Grading a submission or a batch failed for a reason the instructor must act on."""
+
+
+class KeysElsewhereError(QuestionError):
+    """A graded question was asked for a score where its key is not (a student's environment).
+
+    In IPython and Jupyter the message is shown alone, without a traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 class BankError(QuestionError):
@@ -150,3 +162,13 @@ class UntrustedFileError(GradingError):
 
 class PrintError(CourseKitError):
     """The course could not be printed to PDF (no single-page book, no browser)."""
+
+class AuditError(CourseKitError):
+    """A graded question's key was found where students can read it; ``.findings`` lists each."""
+
+    def __init__(self, findings: list[Any]) -> None:
+        self.findings = list(findings)
+        lines = [f"  {f}" for f in self.findings[:40]]
+        more = [f"  ... and {len(self.findings) - 40} more"] if len(self.findings) > 40 else []
+        super().__init__("answer keys of graded questions found where students can read them:\n"
+                         + "\n".join(lines + more))

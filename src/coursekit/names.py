@@ -8,13 +8,21 @@ than to every other (gluteus medius/minimus/maximus, obturator internus/externus
 superior/inferior gemellus, ...), and muscles outside the course (biceps brachii)
 are known so that they are not mistaken for course muscles.
 
->>> match_muscle("Semitendinosis")
+Name matching takes the course's muscles as data, a :class:`MuscleIndex` built by
+:func:`build_index` from (name, aliases) records and the muscle groups; this module
+reads no data file and imports nothing of coursekit. :func:`coursekit.anatomy.name_index`
+builds the index of the course data, and :func:`coursekit.anatomy.match_muscle` matches
+against it.
+
+>>> index = build_index([("semitendinosus", ["ST"]), ("gluteus maximus", ["glute max"]),
+...                      ("tensor fasciae latae", ["TFL"])], {"hamstrings": ["semitendinosus"]})
+>>> match_muscle("Semitendinosis", index)
 'semitendinosus'
->>> match_muscle("gluteous  maximus muscle")
+>>> match_muscle("gluteous  maximus muscle", index)
 'gluteus maximus'
->>> match_muscle("TFL")
+>>> match_muscle("TFL", index)
 'tensor fasciae latae'
->>> match_muscle("biceps brachii") is None
+>>> match_muscle("biceps brachii", index) is None
 True
 >>> match_action("lateral rotation")
 'external_rotation'
@@ -25,12 +33,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 __all__ = [
+    "MuscleIndex",
     "NameMatch",
+    "build_index",
     "match_action",
     "match_muscle",
     "match_muscle_detail",
@@ -117,11 +128,24 @@ class NameMatch:
         return self.canonical is not None
 
 
-@functools.cache
-def _index() -> dict[str, frozenset[str]]:
-    """normalized key -> canonical names (several for shared aliases)."""
-    from coursekit import anatomy
+@dataclass(frozen=True, eq=False)
+class MuscleIndex:
+    """What name matching knows of the course: normalized key -> canonical names, and groups.
 
+    ``keys`` maps a normalized name or alias to the course names it may mean (several for
+    a shared alias; ``@word`` for a group word, ``!name`` for a muscle outside the
+    course); ``groups`` maps a group to its members.
+    """
+
+    keys: Mapping[str, frozenset[str]]
+    groups: Mapping[str, tuple[str, ...]]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def build_index(muscles: Iterable[tuple[str, Iterable[str]]], groups: Mapping[str, Sequence[str]]) -> MuscleIndex:
+    """The index of ``muscles`` ((name, aliases) pairs) and their ``groups`` (group -> members)."""
     index: dict[str, set[str]] = {}
 
     def add(key: str, name: str) -> None:
@@ -129,22 +153,22 @@ def _index() -> dict[str, frozenset[str]]:
         if key:
             index.setdefault(key, set()).add(name)
 
-    for m in anatomy.load_muscles():
-        add(m.name, m.name)
-        base, _, part = m.name.partition(" (")
+    for name, aliases in muscles:
+        add(name, name)
+        base, _, part = name.partition(" (")
         if part:
             part = part.rstrip(")")
-            add(f"{base} {part}", m.name)
-            add(f"{part} of {base}", m.name)
-        for alias in m.aliases:
-            add(alias, m.name)
+            add(f"{base} {part}", name)
+            add(f"{part} of {base}", name)
+        for alias in aliases:
+            add(alias, name)
     for whole, (_, parts) in WHOLE_MUSCLES.items():
         index[normalize(whole)] = set(parts)
     for word in GROUP_WORDS:
         index[normalize(word)] = {f"@{word}"}
     for outside in OUTSIDE_COURSE:
         index.setdefault(normalize(outside), set()).add(f"!{outside}")
-    return {k: frozenset(v) for k, v in index.items()}
+    return MuscleIndex({k: frozenset(v) for k, v in index.items()}, {g: tuple(m) for g, m in groups.items()})
 
 
 def _similarity(a: str, b: str) -> float:
@@ -152,15 +176,13 @@ def _similarity(a: str, b: str) -> float:
     return max(compact, fuzz.token_sort_ratio(a, b))
 
 
-def _resolve(text: str, key: str, names: frozenset[str], score: float, how: str) -> NameMatch:
+def _resolve(text: str, key: str, names: frozenset[str], score: float, how: str, index: MuscleIndex) -> NameMatch:
     if any(n.startswith("!") for n in names):
         outside = next(n for n in names if n.startswith("!"))[1:]
         return NameMatch(text, None, score, "outside course", note=f"{outside} is {OUTSIDE_COURSE[outside]}, not part of this course")
     if any(n.startswith("@") for n in names):
-        from coursekit import anatomy
-
         group = GROUP_WORDS[next(iter(names))[1:]]
-        members = tuple(anatomy.group(group))
+        members = tuple(index.groups.get(group, ()))
         return NameMatch(text, None, score, "group", candidates=members,
                          note=f"{text!r} names a group ({group}: {', '.join(members)}); name the muscles one by one")
     ordered = tuple(sorted(names))
@@ -175,13 +197,14 @@ def _resolve(text: str, key: str, names: frozenset[str], score: float, how: str)
 
 
 @functools.lru_cache(maxsize=4096)
-def match_muscle_detail(text: str) -> NameMatch:
+def match_muscle_detail(text: str, index: MuscleIndex) -> NameMatch:
     """Match ``text`` to a course muscle, with confidence and a suggestion for near misses.
 
-    >>> d = match_muscle_detail("glute medius")
+    >>> index = build_index([("gluteus medius", []), ("gluteus minimus", []), ("gluteus maximus", [])], {})
+    >>> d = match_muscle_detail("glute medius", index)
     >>> (d.canonical, d.how)
     ('gluteus medius', 'fuzzy')
-    >>> match_muscle_detail("gluteus m").canonical is None
+    >>> match_muscle_detail("gluteus m", index).canonical is None
     True
     """
     if not isinstance(text, str):
@@ -189,15 +212,15 @@ def match_muscle_detail(text: str) -> NameMatch:
     key = normalize(text)
     if not key:
         return NameMatch(text, None, 0.0, "no match")
-    index = _index()
-    if key in index:
-        names = index[key]
+    keys = index.keys
+    if key in keys:
+        names = keys[key]
         how = "exact" if key == normalize(next(iter(names)).lstrip("!@")) else "alias"
-        return _resolve(text, key, names, 100.0, how)
+        return _resolve(text, key, names, 100.0, how, index)
     if len(key.replace(" ", "")) < 4:
         return NameMatch(text, None, 0.0, "no match", note="too short to guess; write the muscle's name")
     scored: dict[frozenset[str], tuple[float, str]] = {}
-    for candidate, names in index.items():
+    for candidate, names in keys.items():
         score = _similarity(key, candidate)
         if score > scored.get(names, (-1.0, ""))[0]:
             scored[names] = (score, candidate)
@@ -205,16 +228,16 @@ def match_muscle_detail(text: str) -> NameMatch:
     (best_names, (best, best_key)) = ranked[0]
     runner_up = next((s for names, (s, _) in ranked[1:] if not names & best_names), 0.0)
     if best >= ACCEPT and best - runner_up >= MARGIN:
-        return _resolve(text, best_key, best_names, best, "fuzzy")
+        return _resolve(text, best_key, best_names, best, "fuzzy", index)
     if best >= SUGGEST:
         suggestion = " or ".join(sorted(n.lstrip("!@") for n in best_names))
         return NameMatch(text, None, best, "no match", suggestion=suggestion)
     return NameMatch(text, None, best, "no match")
 
 
-def match_muscle(text: str) -> str | None:
+def match_muscle(text: str, index: MuscleIndex) -> str | None:
     """The canonical course name for ``text``, or None when it is unknown or ambiguous."""
-    return match_muscle_detail(text).canonical
+    return match_muscle_detail(text, index).canonical
 
 
 # --------------------------------------------------------------------------- actions

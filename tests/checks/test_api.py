@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 
 import nbformat
 import pytest
 
 import coursekit.checks as checks
+from coursekit.bank import BANK_ENV
 from coursekit.checks import MODE_ENV, Points, Result, check, grade, grade_calls
 from coursekit.checks.export import MIME, from_plain
 from coursekit.errors import GradingError, QuestionError
 
+from .conftest import HIDDEN as HIDDEN_FILE
 from .hostile import AlwaysEqualStr, LyingList, deep
 
 HIDDEN = "core.hip-extensors-external-rotators"
@@ -143,6 +146,8 @@ def test_in_a_kernel_nbgrader_reads_partial_credit_and_export_mode_emits_the_mim
     from nbgrader.utils import determine_grade
 
     monkeypatch.delenv(MODE_ENV, raising=False)
+    # the kernel is another process: it finds the test-only hidden question through the bank path
+    monkeypatch.setenv(BANK_ENV, os.pathsep.join(filter(None, [os.environ.get(BANK_ENV), str(HIDDEN_FILE.parent)])))
     nb = _notebook('answer = ["Glute max", "iliopsoas", "biceps femoris"]')
     NotebookClient(nb, timeout=60).execute()
     outputs = nb.cells[1].outputs

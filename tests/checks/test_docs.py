@@ -48,4 +48,4 @@ def test_cli_lists_and_validates_the_bank():
     result = CliRunner().invoke(main, ["questions", "--kind", "table"])
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("core.hip-extensor-table")
-    assert result.output.rstrip().endswith("question(s) from 1 file(s); all valid.")
+    assert result.output.rstrip().endswith("question(s) from 2 file(s); all valid.")

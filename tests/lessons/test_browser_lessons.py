@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit import bank
+from coursekit import anatomy, bank
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -130,12 +130,10 @@ NAME_SAMPLES = [
 
 
 def test_the_page_reads_muscle_names_like_the_python_checker(visit):
-    from coursekit import names
-
     page = visit("book/hip-extensors.html", screenshot=False).page
     for text in NAME_SAMPLES:
         js = page.evaluate("t => window.coursekitSelfcheck.matchMuscle(t)", text)
-        py = names.match_muscle_detail(text)
+        py = anatomy.match_muscle_detail(text)
         if py.canonical:
             assert js["status"] == "muscle" and js["preferred"] == py.canonical, (text, js, py)
         elif py.how == "outside course":

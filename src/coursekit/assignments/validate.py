@@ -59,7 +59,7 @@ def _known(question: str) -> str | None:
     try:
         info = question_info(question)
     except QuestionError:
-        return f"question {question!r} is not in the bank: add it to src/coursekit/data/bank/ or fix the id"
+        return f"question {question!r} is not in the bank: add it to the course's bank/ (graded keys) or fix the id"
     if info.objective not in objectives():
         return f"question {question!r} names objective {info.objective!r}, which is not in objectives.csv"
     return None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from coursekit import coursekeys
 from coursekit.assignments.notebook import build_notebook, notebook_text
 from coursekit.assignments.questions import objectives, question_info
 from coursekit.assignments.rubric import rubric_markdown
@@ -71,9 +72,18 @@ def _summary(spec: Spec, path: Path, changed: bool) -> BuildResult:
     return BuildResult(spec.id, path, changed, points, len(spec.questions))
 
 
-def build(course_root: Path | str = "assignments", only: Iterable[str] | None = None) -> list[BuildResult]:
-    """Write the source notebooks (and rubrics) of the course from its specs."""
+def _with_keys(course_root: Path | str) -> Course:
+    """The course, with its graded keys (``<course>/bank/``) loaded into this process."""
     course = Course(Path(course_root))
+    coursekeys.use_course_keys(course.root)
+    return course
+
+
+def build(course_root: Path | str = "assignments", only: Iterable[str] | None = None) -> list[BuildResult]:
+    """Write the source notebooks (and rubrics) of the course from its specs, and the public
+    forms of its graded questions (``coursekit/data/bank/public/``) from its keys."""
+    course = _with_keys(course_root)
+    coursekeys.write_public(course.root)
     results = []
     for spec in specs(course.root, only):
         text = notebook_text(build_notebook(spec, course.delimiters))
@@ -113,10 +123,11 @@ def _spec_problems(spec: Spec, nb: NotebookNode, name: str, delimiters: Delimite
 
 
 def validate(course_root: Path | str = "assignments", only: Iterable[str] | None = None) -> list[BuildResult]:
-    """Check every source notebook; raise SourceValidationError listing all problems."""
-    course = Course(Path(course_root))
+    """Check every source notebook and the course's keys; raise SourceValidationError listing all problems."""
+    course = _with_keys(course_root)
     problems: list[Problem] = []
     results = []
+    graded: list[str] = []
     for spec in specs(course.root, only):
         path = course.source(spec.id)
         name = str(path.relative_to(course.root.parent)) if path.is_relative_to(course.root.parent) else str(path)
@@ -124,18 +135,24 @@ def validate(course_root: Path | str = "assignments", only: Iterable[str] | None
             problems.append(Problem("does not exist: run `coursekit assignments build`", name))
             continue
         nb = read_notebook(path)
+        graded += coursekeys.graded_ids(nb)
         problems += validate_notebook(nb, name, course.delimiters)
         problems += [Problem(p.message, name) for p in _spec_problems(spec, nb, str(path), course.delimiters)]
         results.append(_summary(spec, path, False))
+    problems += [Problem(p, "answer keys") for p in coursekeys.public_problems(course.root, used=graded)]
     if problems:
         raise SourceValidationError(problems)
     return results
 
 
 def release(course_root: Path | str = "assignments", only: Iterable[str] | None = None) -> list[BuildResult]:
-    """Validate, then run nbgrader ``generate_assignment`` for each assignment."""
+    """Validate, audit (no graded key in the wheel, a trial release or the site), then run
+    nbgrader ``generate_assignment`` for each assignment."""
+    from coursekit import audit
+
     results = validate(course_root, only)
     course = Course(Path(course_root))
+    audit.check(course.root, assignments=[r.assignment for r in results])
     for result in results:
         course.generate(result.assignment)
     return [BuildResult(r.assignment, course.release(r.assignment), True, r.points, r.questions) for r in results]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from coursekit.checks import export
 from coursekit.checks.api import MODE_ENV, Points, check, grade
-from coursekit.checks.base import CHECKERS, Checker, checker_for, kinds
+from coursekit.checks.base import CHECKERS, Checker
 from coursekit.checks.calls import grade_calls
 from coursekit.checks.muscles import check_muscles
+from coursekit.checks.registry import checker_for, kinds
 from coursekit.checks.result import Result
 from coursekit.checks.student import VisibleCheck, check_answer
 

@@ -24,7 +24,7 @@ from coursekit.checks.result import Result
 from coursekit.checks.sets import plural, set_score, text_items
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["ActionChecker", "read_action", "judge_actions", "TILTS"]
 
@@ -111,6 +111,16 @@ class ActionChecker(Checker):
     kind = "action"
     fields = frozenset({"expected"})
     example_keys = frozenset({"includes", "excludes"})
+    form_fields = frozenset({"reads"})
+
+    def public_form(self, question: Question) -> dict[str, Any]:
+        return {"reads": "tilt" if any(e in TILTS for e in question.expected) else "movement"}
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Any) -> Question:
+        question = super().from_public(question, form, fail)
+        if form.get("reads", "movement") not in ("tilt", "movement"):
+            raise fail("form.reads", "must be tilt (a pelvic-tilt direction) or movement (a joint action)")
+        return replace(question, settings={"reads": form.get("reads", "movement")})
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Any) -> Question:
         value = raw.get("expected")
@@ -143,7 +153,8 @@ class ActionChecker(Checker):
 
     def visible(self, question: Question, answer: Any) -> Result:
         items, notes = _items(answer)
-        given, notes = _read(items, any(e in TILTS for e in question.expected), notes)
+        tilt_first = any(e in TILTS for e in question.expected) if question.has_key else question.settings["reads"] == "tilt"
+        given, notes = _read(items, tilt_first, notes)
         if not given and not any(n.startswith("!") for n in notes):
             notes.append("!Your answer names no movement yet; write it as text, using the movement words in the glossary.")
         checks = []

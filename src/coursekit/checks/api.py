@@ -1,10 +1,15 @@
 """``check`` and ``grade``: the two entry points quizzes, widgets and test cells call.
 
->>> check("core.hip-extensors-external-rotators", ["gluteus maximus", "biceps femoris"], mode="grade").score
-1.0
->>> r = check("core.hip-extensors-external-rotators", ["gluteus maximus"])  # student mode, hidden question
->>> r.partial, "biceps" in " ".join(r.feedback)
+>>> check("core.deep-rotators", ["piriformis", "obturator internus"], mode="grade").score
+0.3333333333333333
+>>> r = check("core.deep-rotators", ["piriformis"])  # student mode, hidden question
+>>> r.partial, "quadratus" in " ".join(r.feedback)
 (True, False)
+
+A graded question is judged on the instructor's side. In a student's environment only
+its public form is installed, and the student-mode check of a graded question runs on
+that public form even where the keys are loaded, so it tells a student whether an
+answer has the right form and nothing about whether it is right.
 """
 
 from __future__ import annotations
@@ -14,27 +19,28 @@ import warnings
 from dataclasses import replace
 from typing import Any
 
-from coursekit.checks.base import checker_for
+from coursekit import bank
+from coursekit.checks.base import no_key_error
 from coursekit.checks.export import MIME, envelope, plain_copy
+from coursekit.checks.registry import checker_for
 from coursekit.checks.result import Result
-from coursekit.errors import ExportError, QuestionError
+from coursekit.errors import ExportError, KeysElsewhereError, QuestionError  # noqa: F401 (KeysElsewhereError re-exported)
+from coursekit.records import Question
 
-__all__ = ["check", "grade", "Points", "MODE_ENV"]
+__all__ = ["check", "grade", "Points", "MODE_ENV", "KeysElsewhereError"]
 
 #: ``COURSEKIT_MODE=export`` makes :func:`grade` export the answer instead of checking it.
 MODE_ENV = "COURSEKIT_MODE"
 MODES = ("student", "grade")
 
 
-def _question(question_id: Any) -> Any:
-    from coursekit import bank
-
-    if isinstance(question_id, bank.Question):
+def _question(question_id: Any) -> Question:
+    if isinstance(question_id, Question):
         return question_id
     return bank.question(question_id)
 
 
-def check(question_id: str, answer: Any, mode: str = "student") -> Result:
+def check(question_id: str | Question, answer: Any, mode: str = "student") -> Result:
     """Judge ``answer`` to a bank question.
 
     ``mode="student"`` (the default, in the student's kernel) runs the full check of an
@@ -59,8 +65,13 @@ def check(question_id: str, answer: Any, mode: str = "student") -> Result:
         except (ExportError, RecursionError) as err:
             message = str(err) if isinstance(err, ExportError) else "the answer is nested too deeply; use a flat list or a table."
             return Result(0.0, [f"This answer cannot be checked: {message}"], ["export failed"], question=q.id)
-        full = mode == "grade" or not q.hidden
-        result = checker_for(q.kind).check(q, plain, full=full)
+        full = mode == "grade" or not (q.hidden or q.graded)
+        if full and not q.has_key:
+            raise no_key_error(q.id, "check(..., mode='grade')")
+        if q.graded and not full:
+            result = checker_for(q.kind).check(bank.student_view(q), plain, full=False)
+        else:
+            result = checker_for(q.kind).check(q, plain, full=full)
     return replace(result, question=q.id, partial=not full)
 
 
@@ -92,7 +103,10 @@ def grade(question_id: str, answer: Any, points: float) -> Points | None:
     """Called in nbgrader test cells; returns :class:`Points` (or exports, see below).
 
     By default it runs the full check and returns the awarded points (``points *
-    score``, rounded to 4 places) with the feedback as HTML. With the environment
+    score``, rounded to 4 places) with the feedback as HTML. Where the question's key is
+    not loaded (a student's environment) it raises
+    :class:`~coursekit.errors.KeysElsewhereError`, which says that grading happens on
+    the instructor's side, and gives no score. With the environment
     variable ``COURSEKIT_MODE=export`` it checks nothing: it displays the answer as plain
     data (mime ``application/vnd.coursekit.answer+json``) for the grader and returns None.
     Nothing is written to stderr.
@@ -102,7 +116,10 @@ def grade(question_id: str, answer: Any, points: float) -> Points | None:
         return None
     if type(points) not in (int, float) or not points >= 0:
         raise QuestionError(f"grade({question_id!r}, ...): points must be a number >= 0, not {points!r}.")
-    result = check(question_id, answer, mode="grade")
+    q = _question(question_id)
+    if not q.has_key:
+        raise no_key_error(q.id, "grade(...)")
+    result = check(q, answer, mode="grade")
     awarded = 0.0 if result.manual else round(points * result.score, 4)
     return Points(awarded, points, result)
 

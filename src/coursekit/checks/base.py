@@ -1,58 +1,53 @@
-"""One checker class per question kind, picked by :func:`checker_for` from a registry.
+"""The checker base class and the registry each question kind registers into.
 
-A checker does two jobs: :meth:`Checker.prepare` validates the kind-specific fields of a
+:func:`coursekit.checks.registry.checker_for` picks the checker of a kind.
+
+A checker does three jobs: :meth:`Checker.prepare` validates the kind-specific fields of a
 question when the bank loads (so a broken question fails once, naming file, id and
-field), and :meth:`Checker.check` judges a plain answer (see :mod:`.export`), either fully
-(``full=True``) or with only the visible checks a hidden question allows.
+field), :meth:`Checker.check` judges a plain answer (see :mod:`.export`), either fully
+(``full=True``) or with only the visible checks a hidden question allows, and
+:meth:`Checker.public_form` / :meth:`Checker.from_public` split a graded question into
+what a student may see (the form of an answer) and its key. The visible checks of a
+graded question run on the public form only, so they cannot depend on the key.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from coursekit.checks.result import Result
-from coursekit.errors import QuestionError
+from coursekit.errors import KeysElsewhereError
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
-__all__ = ["Checker", "CHECKERS", "Fail", "checker_for", "register", "kinds"]
+__all__ = ["Checker", "CHECKERS", "Fail", "GRADED_DETAILS", "no_key_error", "register"]
 
 #: Raises a bank error for one field of the question being prepared.
 Fail = Callable[[str, str], Exception]
 
 CHECKERS: dict[str, type[Checker]] = {}
 
+#: The instructor-side details of a graded question's visible check (the same for every answer).
+GRADED_DETAILS = ("visible checks only: graded questions are judged on the instructor's side",)
+
+
+def no_key_error(question_id: str, call: str) -> KeysElsewhereError:
+    """The error of a score asked for where a graded question's key is not."""
+    return KeysElsewhereError(
+        f"{question_id} is a graded question: it is graded on the instructor's side, after you submit, "
+        f"and its answer key is not on this computer, so {call} gives no score here. "
+        f"check_answer({question_id!r}, answer, points) (or check({question_id!r}, answer)) tells you whether your "
+        "answer has the right form; the feedback on your answer comes back with your grade.")
+
 
 def register(cls: type[Checker]) -> type[Checker]:
     """Class decorator: add a checker to the registry under its ``kind``."""
     CHECKERS[cls.kind] = cls
     return cls
-
-
-def kinds() -> list[str]:
-    """The question kinds that have a checker."""
-    _load_builtin()
-    return sorted(CHECKERS)
-
-
-def checker_for(kind: str) -> Checker:
-    """The checker for a question kind.
-
-    >>> type(checker_for("number")).__name__
-    'NumberChecker'
-    """
-    _load_builtin()
-    try:
-        return CHECKERS[kind]()
-    except KeyError:
-        raise QuestionError(f"Unknown question kind {kind!r}; use one of: {', '.join(sorted(CHECKERS))}.") from None
-
-
-def _load_builtin() -> None:
-    from coursekit.checks import actions, choice, muscles, number, table, text  # noqa: F401  (they register)
 
 
 class Checker(ABC):
@@ -63,13 +58,41 @@ class Checker(ABC):
     fields: ClassVar[frozenset[str]] = frozenset()
     #: Keys an entry of ``examples`` may use (besides ``feedback``).
     example_keys: ClassVar[frozenset[str]] = frozenset()
+    #: The example keys that check only the form of an answer (kept in public forms).
+    form_example_keys: ClassVar[frozenset[str]] = frozenset()
+    #: Fields of the ``form`` mapping of a public entry.
+    form_fields: ClassVar[frozenset[str]] = frozenset()
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Fail) -> Question:
         """Validate the raw YAML mapping and return the question with ``expected``/``settings`` filled."""
         return question
 
+    def public_form(self, question: Question) -> dict[str, Any]:
+        """The form an answer must have (units, columns...): public, never part of the key."""
+        return {}
+
+    def public_examples(self, question: Question) -> list[dict[str, Any]]:
+        """The visible checks whose outcome does not depend on the key."""
+        return [dict(ex) for ex in question.examples if set(ex) - {"feedback"} <= self.form_example_keys]
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Fail) -> Question:
+        """Validate the ``form`` of a public entry; the question's settings become that form."""
+        unknown = sorted(set(form) - self.form_fields)
+        if unknown:
+            raise fail(f"form.{unknown[0]}", f"is not a form field of a {self.kind} question; "
+                       f"the form fields are: {', '.join(sorted(self.form_fields)) or 'none'}")
+        return replace(question, settings=dict(form))
+
     def check(self, question: Question, answer: Any, *, full: bool) -> Result:
-        """Judge a plain answer: everything (``full``) or only the visible checks."""
+        """Judge a plain answer: everything (``full``) or only the visible checks.
+
+        The public form of a graded question (no key) has no full check, and its visible
+        result carries the same instructor details whatever the answer.
+        """
+        if not question.has_key:
+            if full:
+                raise no_key_error(question.id, "a full check")
+            return replace(self.visible(question, answer), details=list(GRADED_DETAILS))
         return self.full(question, answer) if full else self.visible(question, answer)
 
     @abstractmethod

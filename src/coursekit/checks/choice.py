@@ -3,7 +3,7 @@
 The student answers with an option's key (``"b"``) or its text; for multiple choice, a
 list of them (or ``"a, c"``). Each chosen option's own feedback is shown.
 
->>> from coursekit.bank import Option
+>>> from coursekit.records import Option
 >>> opts = (Option("a", "Flexion", False, "That is iliopsoas."), Option("b", "Extension", True, "Yes."))
 >>> r = judge_choice("B", opts, multiple=False)
 >>> r.score, r.feedback
@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from coursekit.bank import Option
 from coursekit.checks.base import Checker, register
 from coursekit.checks.result import Result
 from coursekit.checks.sets import plural, set_score, text_items
+from coursekit.records import Option
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["ChoiceChecker", "MultiChoiceChecker", "judge_choice", "pick"]
 
@@ -114,7 +114,7 @@ def _options(raw: Mapping[str, Any], fail: Any, multiple: bool) -> tuple[Option,
     if (len(set(keys)) < len(keys) or len(set(texts)) < len(texts)
             or any(k == t for i, k in enumerate(keys) for j, t in enumerate(texts) if i != j)):
         raise fail("options", "two options share a key or a text; each must be unique")
-    n_correct = sum(o.correct for o in out)
+    n_correct = sum(bool(o.correct) for o in out)
     if (n_correct != 1 and not multiple) or (multiple and n_correct < 1):
         raise fail("options", "a choice question needs exactly one correct option" if not multiple
                    else "a multichoice question needs at least one correct option")

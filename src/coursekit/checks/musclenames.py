@@ -49,7 +49,7 @@ def resolve(text: str) -> Typed:
     """What one typed name refers to."""
     if len(text) > MAX_NAME:
         return Typed(text[:MAX_NAME] + "…", "unknown", note="too long to be a muscle name")
-    detail = names.match_muscle_detail(text)
+    detail = anatomy.match_muscle_detail(text)
     if detail.how == "outside course":
         return Typed(text, "outside", note=detail.note, how=detail.how)
     if detail.how == "group":
@@ -87,7 +87,7 @@ def collapse(expected: Iterable[str]) -> tuple[str, ...]:
 
 def canonical_name(text: str) -> str | None:
     """The course name for a name written in a bank file (exact names and aliases only)."""
-    detail = names.match_muscle_detail(text)
+    detail = anatomy.match_muscle_detail(text)
     if detail.canonical and detail.how in {"exact", "alias"}:
         return detail.canonical
     if names.normalize(text) in {names.normalize(n) for n in anatomy.muscle_names()}:

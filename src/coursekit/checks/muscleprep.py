@@ -20,7 +20,7 @@ from coursekit.checks import musclenames as mn
 from coursekit.errors import CourseKitError
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["prepare_muscles", "expected_muscles"]
 

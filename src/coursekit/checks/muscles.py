@@ -27,7 +27,7 @@ from coursekit.checks.result import Result
 from coursekit.checks.sets import plural, set_score, text_items
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["MusclesChecker", "check_muscles", "judge"]
 
@@ -155,7 +155,10 @@ class MusclesChecker(Checker):
                      misconceptions=question.misconceptions, criterion=s.get("criterion"), group=s.get("group"))
 
     def visible(self, question: Question, answer: Any) -> Result:
-        t = _tally(answer, question.expected, question.settings["optional"], hidden=True)
+        if question.has_key:
+            t = _tally(answer, question.expected, question.settings["optional"], hidden=True)
+        else:  # the public form of a graded question: every name is read the same way
+            t = _tally(answer, (), frozenset(), hidden=True)
         checks = []
         for ex in question.examples:
             name = ex.get("includes") or ex.get("excludes")
@@ -164,7 +167,7 @@ class MusclesChecker(Checker):
             else:
                 why = question.misconceptions.get(name, "")
                 checks.append((name not in t.given, ex.get("feedback") or f"{name} does not belong in this list. {why}".strip()))
-        notes = [n for n in t.notes if not n.startswith("Read ")]
+        notes = [n for n in t.notes if question.has_key is False or not n.startswith("Read ")]
         if not t.given and not t.wrong and not any(n.startswith("!") for n in notes):
             notes.append("!Your answer names no course muscle yet; write the muscle names as a list, e.g. " + _EXAMPLE + ".")
         return self.visible_result(checks, notes, [f"visible checks only; named: {', '.join(sorted(t.given)) or '-'}"])

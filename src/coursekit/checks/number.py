@@ -22,7 +22,7 @@ from coursekit.checks.base import Checker, register
 from coursekit.checks.result import Result
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["NumberChecker", "judge_number", "read_number"]
 
@@ -122,6 +122,21 @@ class NumberChecker(Checker):
     kind = "number"
     fields = frozenset({"expected", "tolerance", "rel_tolerance", "units", "sign", "wrong_unit_credit", "wrong_sign_credit"})
     example_keys = frozenset({"range"})
+    form_example_keys = frozenset({"range"})
+    form_fields = frozenset({"units", "sign"})
+
+    def public_form(self, question: Question) -> dict[str, Any]:
+        return {k: question.settings[k] for k in ("units", "sign") if question.settings.get(k)}
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Any) -> Question:
+        question = super().from_public(question, form, fail)
+        units = form.get("units")
+        if units is not None and (not isinstance(units, str) or not units.strip()):
+            raise fail("form.units", "must be a unit such as deg, rad or cm")
+        if form.get("sign") is not None and not isinstance(form["sign"], str):
+            raise fail("form.sign", "must state the sign convention in words")
+        units = _UNITS.get(units.strip().lower(), units.strip()) if units else None
+        return replace(question, settings={"units": units, "sign": form.get("sign")})
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Any) -> Question:
         expected = _number(raw, "expected", fail)

@@ -27,7 +27,7 @@ from coursekit.checks.result import Result
 from coursekit.checks.sets import plural, set_score
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["TableChecker", "judge_table", "cell_key"]
 
@@ -173,6 +173,18 @@ class TableChecker(Checker):
     kind = "table"
     fields = frozenset({"expected", "expected_from", "key", "tolerance", "extra_columns"})
     example_keys = frozenset({"rows"})
+    form_example_keys = frozenset({"rows"})
+    form_fields = frozenset({"columns"})
+
+    def public_form(self, question: Question) -> dict[str, Any]:
+        return {"columns": [str(c) for c in question.expected.columns]}
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Any) -> Question:
+        question = super().from_public(question, form, fail)
+        columns = form.get("columns")
+        if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+            raise fail("form.columns", "must list the column names the table must have")
+        return replace(question, settings={"columns": tuple(columns)})
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Any) -> Question:
         expected = _expected(raw, fail)
@@ -198,7 +210,8 @@ class TableChecker(Checker):
         frame = _frame(answer)
         if isinstance(frame, str):
             return self.visible_result([], ["!" + frame], ["visible checks only"])
-        _, missing = _columns(frame, [str(c) for c in question.expected.columns])
+        want = [str(c) for c in question.expected.columns] if question.has_key else list(question.settings["columns"])
+        _, missing = _columns(frame, want)
         checks = [(not missing, f"Your table needs the column(s): {', '.join(missing)}.")]
         checks += [(ex["rows"][0] <= len(frame) <= ex["rows"][1], ex.get("feedback") or f"A table with {len(frame)} rows looks wrong; check your filter.")
                    for ex in question.examples]

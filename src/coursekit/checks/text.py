@@ -15,7 +15,7 @@ from coursekit.checks.base import Checker, register
 from coursekit.checks.result import Result
 
 if TYPE_CHECKING:
-    from coursekit.bank import Question
+    from coursekit.records import Question
 
 __all__ = ["TextChecker"]
 
@@ -27,6 +27,11 @@ class TextChecker(Checker):
     kind = "text"
     fields = frozenset({"rubric", "model_answer"})
     example_keys = frozenset({"min_words"})
+    form_example_keys = frozenset({"min_words"})
+
+    def from_public(self, question: Question, form: Mapping[str, Any], fail: Any) -> Question:
+        question = super().from_public(question, form, fail)
+        return replace(question, settings={"rubric": (), "model_answer": ""})
 
     def prepare(self, question: Question, raw: Mapping[str, Any], fail: Any) -> Question:
         rubric = raw.get("rubric", [])

@@ -6,10 +6,9 @@ hollow rings are secondary, fibre-specific, position-dependent or disputed actio
 the muscles that perform *all* of them are highlighted, and in quiz mode the
 student's picks are marked. ``FinderView.update(...)`` changes the existing artists.
 
->>> view = FinderView(actions=["extension", "external_rotation"],
-...                   highlighted=["gluteus maximus", "biceps femoris (long head)"])
+>>> view = FinderView(actions=["flexion"], highlighted=["iliopsoas", "sartorius"])
 >>> view.highlighted
-['gluteus maximus', 'biceps femoris (long head)']
+['iliopsoas', 'sartorius']
 """
 
 from __future__ import annotations

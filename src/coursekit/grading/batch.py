@@ -226,6 +226,9 @@ def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -
 
 def _grade(config: GradeConfig, course: Course, sandbox: Sandbox, workers: list[WorkerHandle], started_run: float,
            echo: Callable[[str], None]) -> BatchSummary:
+    from coursekit.coursekeys import require_keys  # keys: <course>/bank, read here, outside the sandbox
+
+    require_keys(course.root, config.assignment)
     names = course.notebooks(config.assignment)
     sources = load_sources(course.source_dir(config.assignment), course.release_dir(config.assignment), names,
                            course.ignore)

@@ -227,9 +227,9 @@ def balance(
 ) -> Balance:
     """Net moments, thigh rotation and foot pressure for the given activations.
 
-    >>> b = balance({"gluteus_maximus": 1.0})
+    >>> b = balance({"gluteus_maximus": 0.6})
     >>> b.net_extension, b.net_rotation, b.thigh_rotation_deg, b.knee_direction, b.foot_edge
-    (90.0, 37.5, 37.5, 'out', 'outer')
+    (54.0, 22.5, 22.5, 'out', 'outer')
     """
     acts = _activations(activations)
     phi = _flexion(hip_flexion_deg)

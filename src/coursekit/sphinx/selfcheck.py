@@ -57,13 +57,13 @@ KINDS = ("choice", "multichoice", "muscles", "action", "number", "text")
 
 def name_tables() -> dict[str, Any]:
     """The muscle-name and action-phrase tables the browser script matches against."""
-    from coursekit import names
+    from coursekit import anatomy, names
 
-    index = {key: sorted(vals) for key, vals in names._index().items()}
+    index = {key: sorted(vals) for key, vals in anatomy.name_index().keys.items()}
     notes = {}
     for key, vals in index.items():
         if any(v[0] in "@!" for v in vals):
-            notes[key] = names.match_muscle_detail(key).note
+            notes[key] = anatomy.match_muscle_detail(key).note
     return {
         "index": index,
         "notes": notes,
