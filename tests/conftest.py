@@ -43,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from coursekit.sphinx.pdf import SETTLE_JS
 from filelocks import file_lock, shared_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,17 +310,6 @@ def _is_local(url: str, host: str) -> bool:
     return parts.scheme in {"data", "blob", "about"} or parts.netloc == host
 
 
-_SETTLE_JS = """async () => {
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-    await window.MathJax.startup.promise;
-  }
-  if (document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) {
-    const t0 = Date.now();
-    while (!document.querySelector('.jupyter-widgets, .widget-error') && Date.now() - t0 < 15000) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-}"""
 _NO_ALT_JS = "() => Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"
 
 
@@ -339,7 +329,7 @@ def visit(book_server: str, browser_context: Any, request: pytest.FixtureRequest
         url = urljoin(book_server, path)
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
-        page.evaluate(_SETTLE_JS)
+        page.evaluate(SETTLE_JS)
         page.wait_for_load_state("networkidle")
         shot = None
         if screenshot:

@@ -20,6 +20,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from coursekit.sphinx.pdf import SETTLE_JS
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_VERSION = "4.14.1"
@@ -40,17 +42,6 @@ _RUN_AXE = """async (tags) => {
 }"""
 
 # The same settling the shared ``visit`` fixture does (MathJax, saved widget state).
-SETTLE_JS = """async () => {
-  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-    await window.MathJax.startup.promise;
-  }
-  if (document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) {
-    const t0 = Date.now();
-    while (!document.querySelector('.jupyter-widgets, .widget-error') && Date.now() - t0 < 15000) {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-}"""
 
 
 @dataclass

@@ -45,7 +45,9 @@ CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
 PRINT_PAGE = "coursekit-print.html"
 _REFRESH = re.compile(r'http-equiv="Refresh"\s+content="0;\s*url=([^"]+)"', re.I)
 
-_SETTLE_JS = """async () => {
+#: Waits until MathJax has typeset, saved widgets have rendered and images have loaded
+#: (the browser tests settle every page with it too).
+SETTLE_JS = """async () => {
   if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
     await window.MathJax.startup.promise;
   }
@@ -57,8 +59,8 @@ _SETTLE_JS = """async () => {
   }
   await Promise.all(Array.from(document.images).map(img => img.complete ? null :
     new Promise(r => { img.onload = img.onerror = r; })));
-  return window.coursekitSelfcheck ? window.coursekitSelfcheck.collectAnswers() : -1;
 }"""
+_COLLECT_ANSWERS_JS = "() => window.coursekitSelfcheck ? window.coursekitSelfcheck.collectAnswers() : -1"
 
 
 def footer_template(title: str) -> str:
@@ -127,7 +129,8 @@ def print_pdf(folder: Path, output: Path, *, chromium: Path = CHROMIUM) -> int:
             tab = browser.new_page(viewport={"width": 1100, "height": 1400})
             tab.goto(base + page.name, wait_until="load")
             tab.wait_for_load_state("networkidle")
-            checks = int(tab.evaluate(_SETTLE_JS))
+            tab.evaluate(SETTLE_JS)
+            checks = int(tab.evaluate(_COLLECT_ANSWERS_JS))
             if checks < 0:
                 raise PrintError(f"{page}: coursekit-selfcheck.js did not load; was the book built "
                                  "with the coursekit.sphinx extension?")
