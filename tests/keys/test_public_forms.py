@@ -12,7 +12,7 @@ from .conftest import COURSE
 
 def test_the_public_files_are_what_assignments_build_writes_from_the_keys():
     files = coursekeys.key_files(COURSE)
-    assert [f.name for f in files] == ["ps1.yaml", "ps2.yaml", "ps3.yaml"]
+    assert [f.name for f in files] == ["ps1.yaml", "ps2.yaml", "ps3.yaml", "ps4.yaml"]
     for key_file in files:
         public = coursekeys.public_path(key_file)
         assert public.read_text(encoding="utf-8") == coursekeys.public_text(key_file), (
@@ -31,7 +31,7 @@ def test_public_entries_hold_no_key_field_and_no_correct_option():
             assert not set(entry) & KEY_FIELDS, (path.name, entry["id"])
             assert all(set(o) == {"key", "text"} for o in entry.get("options", [])), entry["id"]
             assert all(not set(ex) & {"includes", "excludes"} for ex in entry.get("examples", [])), entry["id"]
-    assert seen == ids and len(ids) == 26
+    assert seen == ids and len(ids) == 26 + 19  # ps1-ps3 and ps4
 
 
 def test_no_package_bank_file_holds_a_graded_question():

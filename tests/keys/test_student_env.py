@@ -62,7 +62,7 @@ def test_the_student_python_runs_the_wheel_not_the_checkout(probed, student_pyth
     for result in probed.values():
         assert Path(result["package"]) == site_packages(student_python)
         assert "wt-" not in result["package"] or "site-packages" in result["package"]
-        assert Path(result["cwd"]).name in {"ps1", "ps2", "ps3"}
+        assert Path(result["cwd"]).name in {"ps1", "ps2", "ps3", "ps4"}
 
 
 def test_no_graded_question_has_a_readable_key(probed, graded):
@@ -144,5 +144,5 @@ def test_nothing_the_student_has_holds_a_key(student_python, student_folder, gra
     assert count > 50 and found == []
     found, count = scan(student_folder, "student folder", list(questions.values()), raws, hidden_markers=True)
     assert count >= 4 and found == []
-    assert sorted(p.name for p in (package / "data" / "bank" / "public").glob("*.yaml")) == ["ps1.yaml", "ps2.yaml", "ps3.yaml"]
+    assert sorted(p.name for p in (package / "data" / "bank" / "public").glob("*.yaml")) == ["ps1.yaml", "ps2.yaml", "ps3.yaml", "ps4.yaml"]
     assert not list((package / "data" / "bank").glob("ps*.yaml"))
