@@ -22,7 +22,6 @@ from bs4 import BeautifulSoup
 from coursekit.grading import GradeConfig, grade_assignment
 from coursekit.grading import records as rec
 
-from .attacks import FIRST
 from .factory import ASSIGNMENT, correct_answers, needs_bwrap, points_per_answer, release_nb, submit
 
 pytestmark = pytest.mark.nbgrader
@@ -88,7 +87,8 @@ def write_corpus(course: Path) -> dict[str, tuple[str, float]]:
     plan |= {"m-cell-without-source": ("at_most", full), "m-twenty-thousand-cells": ("failed", 0.0)}
 
     # Active content and terminal escapes.
-    active = filled(course, {FIRST: answers[FIRST] + "\n" + ACTIVE_ANSWER})
+    active = filled(course, answers)
+    active.cells.append(nbformat.v4.new_code_cell(ACTIVE_ANSWER))  # a cell of the student's own
     active.cells.append(nbformat.v4.new_markdown_cell(ACTIVE_MARKDOWN))
     submit(course, "m-active-content", active)
     folder = submit(course, "m-escapes", answers={}).parent

@@ -41,7 +41,7 @@ def test_collect_then_grade_from_the_command_line(course: Path, tmp_path: Path):
     runner = CliRunner()
     collected = runner.invoke(main, ["collect", ASSIGNMENT, str(archive), "--course", str(course)])
     assert collected.exit_code == 0, collected.output
-    assert "collected 2 files for 2 students" in collected.output
+    assert "canvas: placed 2 files for 2 students" in collected.output
     graded = runner.invoke(main, ["grade", ASSIGNMENT, "--course", str(course), "--no-progress", "--no-feedback",
                                   "--cell-timeout", "10"])
     assert graded.exit_code == 0, graded.output

@@ -128,3 +128,20 @@ def test_the_hub_serves_the_login_page_on_loopback(hub: Hub) -> None:
         page = reply.read().decode()
     assert reply.status == 200 and 'name="username"' in page and 'name="password"' in page
     assert hub.layout.url.startswith("http://127.0.0.1:")
+
+
+def test_the_students_environment_holds_no_answer_key(hub: Hub) -> None:
+    """The audit's own scan over the installed package, and what a student's Python can see."""
+    from coursekit.audit import graded_keys, scan
+
+    questions, raws = graded_keys(REPO / "assignments")
+    package = next((hub.layout.env / "lib").glob("python3*/site-packages/coursekit"))
+    findings, read = scan(package, "hub environment", questions, raws)
+    assert read > 50 and [str(f) for f in findings] == []
+    assert sorted(p.name for p in (package / "data" / "bank").glob("ps*.yaml")) == []
+    key = next(q for q in questions if q.id == "ps1.tilt-lunge").expected
+    probe = ("from coursekit import bank\nq = bank.question('ps1.tilt-lunge')\n"
+             "print(repr(q.expected), [o.correct for o in q.options])")
+    done = hub.as_user(hub.layout.students[0], f"python -c \"{probe}\"")
+    assert done.returncode == 0, done.stderr
+    assert str(key) not in done.stdout and done.stdout.startswith("None")

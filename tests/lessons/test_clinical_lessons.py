@@ -196,8 +196,8 @@ def test_muscle_keys_of_the_drill_are_computed_from_muscles_csv():
                                                                                            "greater trochanter")
     tibial = {m for m in table.index if "sciatic nerve, tibial division" in nerves_of(m)}
     assert set(bank.question("lessons.innervation.tibial").expected) == tibial
-    femoral = {m for m in table.index if nerves_of(m).get("femoral nerve") == "main"} - {"iliopsoas"}
-    assert set(bank.question("lessons.innervation.femoral").expected) == femoral
+    obturator = {m for m in table.index if nerves_of(m).get("obturator nerve") == "main"}
+    assert set(bank.question("lessons.innervation.obturator").expected) == obturator
     assert set(bank.question("lessons.force-couples.back-down").expected) == set(clinical.couple("posterior_tilt")[1].hip_muscles)
     common = [a for a in anatomy.Action if all(a in lig.taut_in for lig in clinical.ligaments())]
     assert bank.question("lessons.hip-limits.taut").expected == tuple(a.value for a in common)

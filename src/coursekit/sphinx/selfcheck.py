@@ -2,7 +2,7 @@
 
 In a MyST page::
 
-    ```{selfcheck} lessons.hip-movements.sitting
+    ```{selfcheck} lessons.hip-movements.standing-up
     ```
 
 renders the question's prompt (parsed as MyST, so ``{term}`` links work), an answer
