@@ -80,7 +80,10 @@ def locate_notebook(folder: Path, notebook: str, expected: list[str]) -> tuple[P
     only one notebook; symlinks are never followed.
     """
     exact = folder / f"{notebook}.ipynb"
-    if exact.is_file() and not exact.is_symlink():
+    if exact.is_symlink():
+        return None, [], (f"{notebook}.ipynb: a symbolic link (never followed); ask the student to resubmit "
+                          "the notebook itself")
+    if exact.is_file():
         return exact, [], None
     found = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink()
                    and p.stem not in expected and ".ipynb_checkpoints" not in p.parts)
