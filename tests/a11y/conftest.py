@@ -170,5 +170,9 @@ def course_pdf(tmp_path_factory: pytest.TempPathFactory) -> CoursePdf:
                           text=True, timeout=1800)
     single = out / "_build" / "singlehtml"
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    pdf.print_pdf(single, out / "course.pdf")
+    # Printed by `python -m coursekit.sphinx.pdf`, as `make pdf` does: a process of its own, so an
+    # asyncio loop another test left on this worker cannot refuse Playwright's sync API.
+    printed = subprocess.run([sys.executable, "-m", "coursekit.sphinx.pdf", str(single), str(out / "course.pdf")],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert printed.returncode == 0, (printed.stdout + printed.stderr)[-3000:]
     return CoursePdf(out / "course.pdf", single)

@@ -8,9 +8,11 @@ root (accounts, permissions) and npm (the proxy); without them the tests skip an
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -97,6 +99,18 @@ def _clean(layout: HubLayout) -> None:
                     child.unlink(missing_ok=True)
 
 
+def _stop_leftovers(layout: HubLayout) -> None:
+    """Stop a hub, proxy or user server that an earlier run left behind (their pid files, their users)."""
+    for name in ("jupyterhub.pid", "proxy.pid"):
+        try:
+            os.kill(int((layout.state / name).read_text().strip()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+    for user in layout.users:
+        subprocess.run(["pkill", "-TERM", "-u", user], check=False, capture_output=True)
+    time.sleep(0.5)
+
+
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -117,6 +131,12 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    # One test hub at a time on this machine: the accounts and the root are shared, so a second
+    # pytest worker (or run) waits here until the first one's hub is gone.
+    LAYOUT.root.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(LAYOUT.root.parent / f"{LAYOUT.root.name}.lock", "w")  # noqa: SIM115 - held for the session
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    _stop_leftovers(LAYOUT)
     port = _free_ports()
     layout = HubLayout(root=LAYOUT.root, instructor=LAYOUT.instructor, students=LAYOUT.students, port=port)
     env = {**os.environ, "COURSEKIT_HUB_ROOT": str(layout.root), "COURSEKIT_HUB_PORT": str(port),
@@ -140,6 +160,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        _stop_leftovers(layout)
         artifacts = REPO / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
         shutil.copy(log, artifacts / "hub-jupyterhub.log")
+        lock.close()
