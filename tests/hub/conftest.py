@@ -30,7 +30,7 @@ from coursekit.hub.provision import instructor_env
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "coursekit-hub-test-password"
 LAYOUT = HubLayout(root=Path("/srv/coursekit-hub-test"), instructor="cktest-instructor",
-                   students=("cktest-student1", "cktest-student2"), port=0)
+                   students=("cktest-student1", "cktest-student2", "cktest-student3", "cktest-student4"), port=0)
 
 
 def _skip_reason() -> str | None:
