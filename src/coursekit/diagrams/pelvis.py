@@ -149,7 +149,8 @@ class PelvisView:
         ax.add_patch(self.ilium)
         self.obturator = Polygon(_OBTURATOR, closed=True, fc="white", ec=c["bone_edge"], lw=1, zorder=3)
         ax.add_patch(self.obturator)
-        self.acetabulum = ax.add_patch(Circle((0, 0), 2.9, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, zorder=3))
+        self.acetabulum = Circle((0, 0), 2.9, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, zorder=3)
+        ax.add_patch(self.acetabulum)
         self.sacrum = Polygon(_SACRUM, closed=True, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, alpha=0.9, zorder=3)
         ax.add_patch(self.sacrum)
         self.lumbar, = ax.plot([], [], color=c["bone_edge"], lw=7, solid_capstyle="round", alpha=0.55, zorder=1)
@@ -158,8 +159,8 @@ class PelvisView:
         self.knee = Circle((0, 0), 1.6, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=4)
         ax.add_patch(self.knee)
         self.knee_label = ax.text(0, 0, "knee", fontsize=8.5, ha="left", va="center")
-        self.femoral_head = ax.add_patch(Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2,
-                                                zorder=3.5))
+        self.femoral_head = Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=3.5)
+        ax.add_patch(self.femoral_head)
         ax.plot([0], [0], "+", ms=7, mew=1.2, color=c["black"], zorder=8)
         self._static.append(ax.lines[-1])
         self.head_label = ax.annotate(
