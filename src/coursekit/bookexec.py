@@ -31,7 +31,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,23 +171,64 @@ def _quiet_kernels(log_path: str) -> None:
     os.close(handle)
 
 
-def _execute_one(cache_path: str, pk: int, uri: str, timeout: int, allow_errors: bool) -> PageRun:
-    """Run one page in this worker process and store its outputs in the cache."""
+def _ipc_config(sockets: str) -> Any:
+    """nbclient configuration: the kernel talks over Unix sockets in *sockets* (no TCP ports).
+
+    With TCP, the client picks free ports and the kernel binds them a moment later;
+    with several kernels starting at once on a shared machine another process can take
+    a port in between, and that kernel never answers ("Kernel didn't respond in 60
+    seconds"). Unix sockets named by a fresh id cannot collide.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, uuid.uuid4().hex[:12])}})
+
+
+def _run_notebook(nb: Any, cwd: str, timeout: int, allow_errors: bool, sockets: str) -> Any:
+    """Execute *nb* in place in a fresh kernel; one more kernel when the first does not start."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    for attempt in (1, 2):
+        try:
+            return single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
+                                       config=_ipc_config(sockets), shutdown_kernel="immediate")
+        except RuntimeError:          # the kernel did not start or answer (cell errors are returned)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _has_code(nb: Any) -> bool:
+    return any(cell.cell_type == "code" for cell in nb.cells)
+
+
+def _execute_one(cache_path: str, pk: int, uri: str, timeout: int, allow_errors: bool, sockets: str) -> PageRun:
+    """Run one page in this worker process and store its outputs in the cache.
+
+    A page without code cells is cached as it is (no kernel). Whatever goes wrong is
+    returned as a failed run (the build then executes the page itself and reports it).
+    """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
-    from jupyter_cache.executors.utils import create_cache_bundle, single_nb_execution
+    from jupyter_cache.executors.utils import create_cache_bundle
 
-    cache = get_cache(cache_path)
     start = time.perf_counter()
-    project_nb = cache.get_project_notebook(pk)
-    result = single_nb_execution(project_nb.nb, cwd=str(Path(uri).parent), timeout=timeout,
-                                 allow_errors=allow_errors)
-    if result.err is not None:
-        NbProjectRecord.set_traceback(uri, result.exc_string, cache.db)
-        last = (result.exc_string or repr(result.err)).strip().splitlines()[-1:]
-        return PageRun(Path(uri), False, time.perf_counter() - start, last[0] if last else repr(result.err))
-    bundle = create_cache_bundle(project_nb, result.cwd, None, result.time, result.exc_string)
-    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    try:
+        cache = get_cache(cache_path)
+        project_nb = cache.get_project_notebook(pk)
+        if not _has_code(project_nb.nb):
+            bundle = create_cache_bundle(project_nb, None, None, 0.0, None)
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            return PageRun(Path(uri), True, time.perf_counter() - start)
+        result = _run_notebook(project_nb.nb, str(Path(uri).parent), timeout, allow_errors, sockets)
+        if result.err is not None:
+            NbProjectRecord.set_traceback(uri, result.exc_string, cache.db)
+            last = (result.exc_string or repr(result.err)).strip().splitlines()[-1:]
+            return PageRun(Path(uri), False, time.perf_counter() - start, last[0] if last else repr(result.err))
+        bundle = create_cache_bundle(project_nb, result.cwd, None, result.time, result.exc_string)
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    except Exception as err:  # noqa: BLE001 - one page's failure must not stop the others
+        return PageRun(Path(uri), False, time.perf_counter() - start, f"{type(err).__name__}: {err}")
     return PageRun(Path(uri), True, time.perf_counter() - start)
 
 
@@ -217,8 +260,11 @@ def execute_pages(root: Path, cache_path: Path, *, force: bool = False, workers:
     runs: list[PageRun] = []
     # what the kernels print on their own stderr (not the lessons' output, which is in the notebooks)
     kernel_log = cache_path.parent / "bookexec-kernels.log"
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_kernels, initargs=(str(kernel_log),)) as pool:
-        futures = [pool.submit(_execute_one, str(cache_path), r.pk, r.uri, timeout, allow_errors) for r in records]
+    kernel_log.write_text("", encoding="utf-8")         # this run's notices only
+    with (tempfile.TemporaryDirectory(prefix="ckbook-") as sockets,
+          ProcessPoolExecutor(max_workers=workers, initializer=_quiet_kernels, initargs=(str(kernel_log),)) as pool):
+        futures = [pool.submit(_execute_one, str(cache_path), r.pk, r.uri, timeout, allow_errors, sockets)
+                   for r in records]
         for future in futures:
             run = future.result()
             runs.append(run)
