@@ -119,8 +119,14 @@ def test_rebuilds_execute_only_the_pages_that_need_it(tmp_path):
 
     code, log = build(root)
     assert code == 0, log[-3000:]
+    assert executed(log) == [] and "nothing changed since the last successful build" in log
+    assert "Running Jupyter-Book" not in log and "42" in html_text(root, "intro")
+
+    (root / "book" / "other.md").write_text((root / "book" / "other.md").read_text() + "\nMore text.\n")
+    code, log = build(root)             # text only: no page executed, one page read again
+    assert code == 0, log[-3000:]
     assert executed(log) == [] and "all 3 pages are up to date" in log
-    assert "(only changed pages read)" in log
+    assert "(only changed pages read)" in log and "More text." in html_text(root, "other")
 
     page = root / "book" / "lesson.md"
     page.write_text(page.read_text().replace("'hip' + 'extension'", "'hip' + ' flexion'"))
@@ -187,3 +193,20 @@ def test_a_page_whose_kernel_cannot_start_fails_alone(tmp_path):
     assert "no-such-kernel" in runs["odd"].error
     code, log = build(root)             # the build names the page and fails; intro comes from the cache
     assert code != 0 and "intro" not in executed(log) and "build succeeded" not in log
+
+
+def test_the_sources_digest_follows_every_file_a_build_reads(tmp_path):
+    root = make_book(tmp_path, {"intro": "1", "lesson": "2"})
+    (root / "book" / "references.bib").write_text("@book{a, title={Hip}}\n")
+    first = bookexec.sources_digest(root)
+    assert bookexec.sources_digest(root) == first                    # nothing changed: the build is skipped
+    seen = {first}
+    for path, text in [(root / "book" / "references.bib", "@book{a, title={Hips}}\n"),
+                       (root / "book" / "_snippets" / "note.md", "A note.\n"),
+                       (root / "book" / "lesson.md", (root / "book" / "lesson.md").read_text() + "\nMore.\n"),
+                       (root / "_toc.yml", (root / "_toc.yml").read_text() + "\n"),
+                       (root / "src" / "coursekit" / "facts.csv", "muscle,action\niliacus,flexion\n")]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        seen.add(bookexec.sources_digest(root))
+    assert len(seen) == 6

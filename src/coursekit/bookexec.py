@@ -17,7 +17,10 @@ then executes it again and fails with the cell's error (warnings are errors).
 
 Sphinx itself rebuilds incrementally (only the pages whose source changed are read
 again); when the library, ``_toc.yml`` or ``_config.yml`` changed, or with ``--force``,
-the build re-reads every page (``jupyter-book build --all``).
+the build re-reads every page (``jupyter-book build --all``). When nothing a build reads
+changed since the last successful one (:func:`sources_digest`), the build is skipped:
+starting Sphinx only to find nothing to do costs seconds (its extensions, the
+bibliography formatted again).
 
     python -m coursekit.bookexec [--force] [--path-output DIR]   # execute what needs it
     python -m coursekit.bookexec --build [--force]               # ... then build (make book)
@@ -31,6 +34,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import uuid
@@ -42,12 +46,13 @@ from typing import Any
 import yaml
 
 __all__ = ["PageRun", "build", "cache_folder", "execute_pages", "library_digest", "main", "pages_to_execute",
-           "site_digest", "toc_files"]
+           "site_digest", "sources_digest", "toc_files"]
 
 #: how jupyter-cache reads a MyST markdown notebook (the same reader myst-nb uses)
 MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
 DIGEST_FILE = "coursekit-library.sha256"
 SITE_DIGEST_FILE = "coursekit-site.sha256"
+SOURCES_DIGEST_FILE = "coursekit-sources.sha256"
 LIBRARY_SUFFIXES = {".py", ".csv", ".yaml", ".yml", ".json", ".txt", ".html", ".css", ".js", ".mplstyle"}
 
 
@@ -132,6 +137,29 @@ def site_digest(root: Path) -> str:
     for name in ("_toc.yml", "_config.yml"):
         if (root / name).is_file():
             digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def sources_digest(root: Path) -> str:
+    """SHA-256 over everything a build reads: :func:`site_digest`, every file in the folders
+    holding the pages (pages, snippets, bibliographies, images), and the installed packages.
+
+    Equal to the digest of the last successful build: nothing to execute, nothing for
+    Sphinx to read or write, and the build is skipped. (The packages count by the
+    modification time of ``site-packages``, which changes when ``uv sync`` adds, removes
+    or upgrades one.)
+    """
+    digest = hashlib.sha256(site_digest(root).encode())
+    folders = sorted({page.parent for page in toc_files(root)})
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(root)
+            if not path.is_file() or any(part.startswith(".") or part in {"_build", "__pycache__"}
+                                         for part in rel.parts):
+                continue
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+    packages = Path(sysconfig.get_paths()["purelib"])
+    digest.update(f"{sys.executable} {packages.stat().st_mtime_ns if packages.is_dir() else 0}".encode())
     return digest.hexdigest()
 
 
@@ -284,6 +312,14 @@ def build(root: Path, output: Path | None = None, *, force: bool = False, worker
     """Execute what needs it, then ``jupyter-book build`` (``--all`` when the site changed); its exit code."""
     output = (output or root).resolve()
     cache_path = cache_folder(output)
+    sources, sources_stamp = sources_digest(root), cache_path / SOURCES_DIGEST_FILE
+    if (not force and (output / "_build" / "html" / "index.html").is_file() and sources_stamp.is_file()
+            and sources_stamp.read_text(encoding="utf-8").strip() == sources):
+        print("coursekit: nothing changed since the last successful build: the site is up to date "
+              "(`make book-full` executes and rebuilds every page)", flush=True)
+        return 0
+    if sources_stamp.is_file():
+        sources_stamp.unlink()
     stamp = cache_path / SITE_DIGEST_FILE
     digest = site_digest(root)
     full = force or not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != digest
@@ -307,6 +343,7 @@ def build(root: Path, output: Path | None = None, *, force: bool = False, worker
     done = subprocess.run(cmd, cwd=root, env=env)
     if done.returncode == 0 and not failed:
         stamp.write_text(digest + "\n", encoding="utf-8")
+        sources_stamp.write_text(sources + "\n", encoding="utf-8")
     return done.returncode or (1 if failed else 0)
 
 
