@@ -52,7 +52,7 @@ def make_book(root: Path, pages: dict[str, str]) -> Path:
     (root / "book").mkdir(parents=True, exist_ok=True)
     config = {"title": "mini", "author": "tests", "only_build_toc_files": True,
               "exclude_patterns": ["_build", "src", ".*"], "execute": _course_execute_settings(),
-              "sphinx": {"extra_extensions": ["coursekit.sphinx.downloads"]}}
+              "sphinx": {"extra_extensions": ["coursekit.sphinx.downloads", bookexec.GATE_EXTENSION]}}
     (root / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     names = list(pages)
     toc = {"format": "jb-book", "root": f"book/{names[0]}", "chapters": [{"file": f"book/{n}"} for n in names[1:]]}
@@ -210,3 +210,21 @@ def test_the_sources_digest_follows_every_file_a_build_reads(tmp_path):
         path.write_text(text)
         seen.add(bookexec.sources_digest(root))
     assert len(seen) == 6
+
+
+def test_sphinx_waits_for_the_executor_before_reading_pages(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from coursekit.sphinx import execgate
+
+    gate = tmp_path / "bookexec-pages-ready"
+    monkeypatch.setenv(execgate.GATE_VARIABLE, str(gate))
+    timer = threading.Timer(0.3, gate.touch)
+    started = time.monotonic()
+    timer.start()
+    execgate.wait_for_pages(None, None, [])          # returns once the executor wrote the gate
+    assert gate.exists() and time.monotonic() - started >= 0.25
+    monkeypatch.delenv(execgate.GATE_VARIABLE)
+    gate.unlink()
+    execgate.wait_for_pages(None, None, [])          # any other build: no wait

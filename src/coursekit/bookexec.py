@@ -53,6 +53,8 @@ MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
 DIGEST_FILE = "coursekit-library.sha256"
 SITE_DIGEST_FILE = "coursekit-site.sha256"
 SOURCES_DIGEST_FILE = "coursekit-sources.sha256"
+#: the Sphinx extension that waits for the pages (see :func:`build`)
+GATE_EXTENSION = "coursekit.sphinx.execgate"
 LIBRARY_SUFFIXES = {".py", ".csv", ".yaml", ".yml", ".json", ".txt", ".html", ".css", ".js", ".mplstyle"}
 
 
@@ -323,28 +325,67 @@ def build(root: Path, output: Path | None = None, *, force: bool = False, worker
     stamp = cache_path / SITE_DIGEST_FILE
     digest = site_digest(root)
     full = force or not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != digest
+    if stamp.is_file():
+        stamp.unlink()                      # a failed build is followed by a full one
     started = time.perf_counter()
-    runs = execute_pages(root, cache_path, force=force, workers=workers)
+    cache_path.mkdir(parents=True, exist_ok=True)
+    gate = cache_path.parent / "bookexec-pages-ready"
+    gate.unlink(missing_ok=True)
+
+    def start_sphinx() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(_build_command(root, output, builder_args, full), cwd=root, env=_build_env(gate),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    # With coursekit.sphinx.execgate loaded, Sphinx starts now and waits for the gate
+    # before reading: its start-up overlaps the execution. Its output is passed on
+    # once the pages ran. Without it, Sphinx starts when they ran.
+    sphinx = start_sphinx() if GATE_EXTENSION in _extensions(root) else None
+    try:
+        runs = execute_pages(root, cache_path, force=force, workers=workers)
+    except BaseException:
+        if sphinx is not None:
+            sphinx.kill()
+            sphinx.wait()
+        raise
+    finally:
+        gate.touch()
     failed = [r for r in runs if not r.ok]
     if failed:
         print(f"coursekit: {len(failed)} page(s) failed to execute; the build reports the error", flush=True)
     print(f"coursekit: pages executed in {time.perf_counter() - started:.1f} s; building the site"
           + (" (every page read: --all)" if full else " (only changed pages read)"), flush=True)
-    bindir = Path(sys.executable).parent
-    jb = bindir / "jupyter-book"
+    sphinx = sphinx or start_sphinx()
+    assert sphinx.stdout is not None
+    for line in sphinx.stdout:
+        sys.stdout.buffer.write(line)
+        sys.stdout.flush()
+    returncode = sphinx.wait()
+    gate.unlink(missing_ok=True)
+    if returncode == 0 and not failed:
+        stamp.write_text(digest + "\n", encoding="utf-8")
+        sources_stamp.write_text(sources + "\n", encoding="utf-8")
+    return returncode or (1 if failed else 0)
+
+
+def _extensions(root: Path) -> list[str]:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return [str(e) for e in ((config.get("sphinx") or {}).get("extra_extensions") or [])]
+
+
+def _build_command(root: Path, output: Path, builder_args: tuple[str, ...], full: bool) -> list[str]:
+    jb = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(root), *builder_args]
     if output != root.resolve():
         cmd += ["--path-output", str(output)]
     if full:
         cmd.append("--all")
-    if stamp.is_file():
-        stamp.unlink()                      # a failed build is followed by a full one
-    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(cmd, cwd=root, env=env)
-    if done.returncode == 0 and not failed:
-        stamp.write_text(digest + "\n", encoding="utf-8")
-        sources_stamp.write_text(sources + "\n", encoding="utf-8")
-    return done.returncode or (1 if failed else 0)
+    return cmd
+
+
+def _build_env(gate: Path) -> dict[str, str]:
+    bindir = Path(sys.executable).parent
+    return {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "COURSEKIT_BOOKEXEC_GATE": str(gate)}
 
 
 def main(argv: list[str] | None = None) -> int:
