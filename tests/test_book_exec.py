@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import nbformat
 import pytest
@@ -223,8 +224,8 @@ def test_sphinx_waits_for_the_executor_before_reading_pages(tmp_path, monkeypatc
     timer = threading.Timer(0.3, gate.touch)
     started = time.monotonic()
     timer.start()
-    execgate.wait_for_pages(None, None, [])          # returns once the executor wrote the gate
+    execgate.wait_for_pages(cast(Any, None), cast(Any, None), [])     # returns once the executor wrote the gate
     assert gate.exists() and time.monotonic() - started >= 0.25
     monkeypatch.delenv(execgate.GATE_VARIABLE)
     gate.unlink()
-    execgate.wait_for_pages(None, None, [])          # any other build: no wait
+    execgate.wait_for_pages(cast(Any, None), cast(Any, None), [])     # any other build: no wait
