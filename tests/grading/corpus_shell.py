@@ -96,32 +96,33 @@ print("\\n".join(_stash[:100]) or "nothing found in the interpreter")
 '''
 
 THIEF_MEMORY = '''
-import re
+import ctypes, re
 needle = re.compile(b'ckhidde[n]|grad[e][(]"ps1[.]landmark-front-crest", front_crest, 1[)]')
-found, total = [], 0
+found, total, how = [], 0, "/proc/self/mem"
 try:
-    maps, mem = open("/proc/self/maps"), open("/proc/self/mem", "rb", 0)
-except OSError as err:
-    maps, mem = [], None
-    print("cannot read my own memory:", err)
-if mem is not None:
-    for line in maps:
-        parts = line.split()
-        span, perms = parts[0], parts[1]
-        if not perms.startswith("r") or (len(parts) > 5 and parts[5].startswith("[v")):
-            continue
-        start, end = (int(x, 16) for x in span.split("-"))
-        if end - start > 64 * 2**20 or total > 768 * 2**20:
-            continue
-        try:
+    mem = open("/proc/self/mem", "rb", 0)
+except OSError as err:  # not dumpable: read the anonymous memory directly instead
+    mem, how = None, f"ctypes ({err.strerror} for /proc/self/mem)"
+for line in open("/proc/self/maps"):
+    parts = line.split()
+    span, perms, path = parts[0], parts[1], (parts[5] if len(parts) > 5 else "")
+    if not perms.startswith("r") or path.startswith("[v") or (mem is None and (perms[1] != "w" or path not in ("", "[heap]"))):
+        continue
+    start, end = (int(x, 16) for x in span.split("-"))
+    if end - start > 256 * 2**20 or total > 1024 * 2**20:
+        continue
+    try:
+        if mem is not None:
             mem.seek(start)
             data = mem.read(end - start)
-        except (OSError, ValueError, OverflowError):
-            continue
-        total += len(data)
-        for m in needle.finditer(data):
-            found.append(data[max(0, m.start() - 200): m.end() + 200].decode("latin-1"))
-print(f"scanned {total} bytes")
+        else:
+            data = ctypes.string_at(start, end - start)
+    except (OSError, ValueError, OverflowError):
+        continue
+    total += len(data)
+    for m in needle.finditer(data):
+        found.append(data[max(0, m.start() - 200): m.end() + 200].decode("latin-1"))
+print(f"scanned {total} bytes with {how}")
 print("\\n".join(found[:50]) or "nothing found in memory")
 '''
 

@@ -18,6 +18,7 @@ once (nbgrader runs kernels without stdin), and ``%pip``/``%conda`` saying they 
 from __future__ import annotations
 
 import builtins
+import codecs
 import getpass
 import json
 import os
@@ -165,9 +166,11 @@ def _run_piped(command: str) -> int:
     proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env)
     assert proc.stdout is not None
+    fd, decoder = proc.stdout.fileno(), codecs.getincrementaldecoder("utf-8")("replace")
     try:
-        for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr]
-            sys.stdout.write(chunk.decode("utf-8", "replace"))
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
+            sys.stdout.write(decoder.decode(chunk))
+        sys.stdout.write(decoder.decode(b"", final=True))
         return proc.wait()
     finally:
         if proc.poll() is None:  # the cell timed out (or was interrupted) while the command ran
