@@ -171,3 +171,23 @@ def test_hidden_test_thieves_find_nothing_and_honest_students_keep_their_scores(
     assert 'check_answer(\\"ps1.landmark-front-crest\\", front_crest, 1)' in seen and "export_answer(" in seen
     assert "scanned " in _outputs(course, "t-memory") and "nothing found in memory" in _outputs(course, "t-memory")
     assert "ps1.landmark-front-crest" in _outputs(course, "t-exporter")  # its spy saw the export, nothing more
+
+
+def test_build_refuses_a_hidden_test_that_would_put_more_than_the_answer_into_the_sandbox(tmp_path: Path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from coursekit.cli import main
+
+    from .factory import REPO
+
+    root = tmp_path / "assignments"
+    shutil.copytree(REPO / "assignments", root, ignore=shutil.ignore_patterns("release", "submitted", "autograded",
+                                                                                "feedback", "gradebook.db", "source"))
+    spec = root / "specs" / "ps1.md"
+    spec.write_text(spec.read_text().replace(":answer: front_crest", ':answer: front_crest == "b"'))
+    result = CliRunner().invoke(main, ["assignments", "build", "ps1", "--course", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "ps1.ipynb, cell" in result.output and "(ps1-landmark-front-crest-test): test cell, line 4:" in result.output
+    assert "answer must be a variable" in result.output and not (root / "source" / "ps1" / "ps1.ipynb").exists()

@@ -31,7 +31,7 @@ _coursekit_hand_out_.export_answer('ps1.angle', angle)
 ...                "END HIDDEN TESTS")
 Traceback (most recent call last):
 ...
-coursekit.checks.calls.HiddenTestsError: test cell, line 2: the hidden tests may only call grade("question-id", answer, points); this line is an assert statement. Move the check into the question's bank entry (the grader runs it outside the sandbox) and keep only the grade(...) call.
+coursekit.errors.HiddenTestsError: test cell, line 2: the hidden tests may only call grade("question-id", answer, points); this line is an assert statement. Move the check into the question's bank entry (the grader runs it outside the sandbox) and keep only the grade(...) call.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from coursekit.errors import GradingError
+from coursekit.errors import GradingError, HiddenTestsError
 
 __all__ = ["grade_calls", "HiddenCall", "HiddenTestsError", "hidden_calls", "sandbox_source", "export_answer"]
 
@@ -99,14 +99,6 @@ def _call(node: ast.Call) -> tuple[str, float]:
 #: the import rebinds it right before use, in the same cell).
 EXPORTER = "_coursekit_hand_out_"
 _EXPORT_IMPORT = f"import coursekit.checks.calls as {EXPORTER}"
-
-
-class HiddenTestsError(GradingError):
-    """A hidden-test region holds something other than ``grade(...)`` calls; ``line`` is 1-based in the cell."""
-
-    def __init__(self, line: int, problem: str) -> None:
-        self.line, self.problem = line, problem
-        super().__init__(f"test cell, line {line}: {problem}")
 
 
 @dataclass(frozen=True)
