@@ -191,3 +191,57 @@ def test_build_refuses_a_hidden_test_that_would_put_more_than_the_answer_into_th
     assert result.exit_code == 2, result.output
     assert "ps1.ipynb, cell" in result.output and "(ps1-landmark-front-crest-test): test cell, line 4:" in result.output
     assert "answer must be a variable" in result.output and not (root / "source" / "ps1" / "ps1.ipynb").exists()
+
+
+@pytest.mark.parametrize("ps", ["ps1", "ps2", "ps3", "ps4"])
+def test_every_test_cell_of_the_course_hands_out_exactly_its_graded_questions(ps: str):
+    from coursekit.checks import grade_calls
+    from coursekit.course import cells as md
+
+    from .factory import REPO
+
+    nb = nbformat.read(REPO / "assignments" / "source" / ps / f"{ps}.ipynb", as_version=4)
+    tests = [c for c in nb.cells if md.is_test(c)]
+    assert tests
+    for cell in tests:
+        code = sandbox_source(cell.source, B, E)
+        handed = [line.split("(")[1].split(",")[0].strip("'") for line in code.split("\n") if ".export_answer(" in line]
+        assert handed == [qid for qid, _ in grade_calls(cell.source)], cell.source
+        assert "grade(" not in code and B not in code
+
+
+@needs_bwrap
+@pytest.mark.parametrize("ps", ["ps2", "ps3", "ps4"])
+def test_the_key_and_a_blank_notebook_score_as_before_on_every_assignment(ps: str, tmp_path: Path):
+    import os
+    import shutil
+    import subprocess
+
+    from coursekit.course import cells as md
+    from scripted_submissions import fill, solution_answers
+
+    from .factory import BIN, REPO
+
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(REPO / "assignments" / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "assignments" / "source" / ps, root / "source" / ps)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ps, "--force"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    source = nbformat.read(root / "source" / ps / f"{ps}.ipynb", as_version=4)
+    release = nbformat.read(root / "release" / ps / f"{ps}.ipynb", as_version=4)
+    for student, answers in (("key", solution_answers(source)), ("blank", {})):
+        folder = root / "submitted" / student / ps
+        folder.mkdir(parents=True)
+        for item in (root / "release" / ps).iterdir():
+            if item.is_file() and item.suffix != ".ipynb":
+                shutil.copy(item, folder / item.name)
+        (folder / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
+        nbformat.write(fill(release, answers), folder / f"{ps}.ipynb")
+    summary = grade_assignment(GradeConfig(course=root, assignment=ps, cell_timeout=20, total_timeout=120,
+                                           progress=False, feedback=False, reports=False))
+    scores = {r.student: (r.status, r.score) for r in summary.graded}
+    autograded = sum(md.points(c) for c in source.cells if md.is_test(c))
+    assert scores == {"key": ("ok", autograded), "blank": ("ok", 0.0)}, [r.reason for r in summary.graded]
