@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -122,10 +123,12 @@ class Course:
 
     @property
     def cell_timeout(self) -> float:
-        """Seconds one cell may run (``Execute.timeout``)."""
+        """Seconds one cell may run (``Execute.timeout``, or ``ExecutePreprocessor.timeout`` it inherits);
+        ``math.inf`` where it is None or <= 0, nbclient's "no limit per cell"."""
         from nbgrader.preprocessors import Execute
 
-        return float(self._configured(Execute).timeout)
+        value = self._configured(Execute).timeout
+        return math.inf if value is None or value <= 0 else float(value)
 
     @property
     def startup_timeout(self) -> float:

@@ -231,7 +231,7 @@ def _grade(config: GradeConfig, course: Course, sandbox: Sandbox, workers: list[
     require_keys(course.root, config.assignment)
     names = course.notebooks(config.assignment)
     sources = load_sources(course.source_dir(config.assignment), course.release_dir(config.assignment), names,
-                           course.ignore)
+                           course.ignore, course.delimiters)
     summary = BatchSummary(config.assignment, sandbox.summary())
     grader = _Grader(config, course, sources, sandbox)
     students, unsafe = discover(course.submitted_root(), config.assignment, config.students)
@@ -272,7 +272,7 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             try:
                 prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
                         int(config.extra_total_mb * 2**20))
-                job = None if sub.problem else job_payload(key, sub, limits)
+                job = None if sub.problem else job_payload(key, sub, limits, grader.sources.delimiters)
             except Exception as err:  # noqa: BLE001 - one submission never stops the batch
                 sub.problem = f"grader error while reading the submission: {err!r}"
                 job = None
