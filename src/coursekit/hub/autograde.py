@@ -7,8 +7,13 @@ one, in the course directory:
 
 1. ``nbgrader collect <assignment> --student <student> --update`` (nbgrader's own copy
    into ``submitted/``, with the timestamp);
-2. ``coursekit grade <assignment> --student <student> --force`` (sandboxed, into the
-   gradebook, with feedback);
+2. the grading of ``coursekit grade <assignment> --student <student> --force`` (sandboxed,
+   into the gradebook, with feedback), by one **warm grader** kept between submissions
+   (:class:`coursekit.grading.service.Grader`: Python, the notebook stack, the course and
+   the sandboxed workers loaded once, so a submission is graded in about a second). If the
+   warm grader fails (it cannot start, or raises), that submission is graded by the
+   command in a process of its own, and a new warm grader is started for the next one.
+   ``[grading] warm = false`` in ``hub.toml`` always uses the command;
 3. depending on the assignment's feedback policy (:class:`FeedbackPolicy`):
    ``nbgrader release_feedback`` at once, after the due date, or never by itself (the
    instructor releases it in formgrader).
@@ -33,10 +38,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from coursekit.errors import CourseKitError
 
-__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "serve"]
+__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "WarmGrader", "serve", "warm_setting"]
 
 POLICIES = ("immediate", "after-due", "after-release")
 POLICY_FILE = "hub.toml"
@@ -107,7 +113,36 @@ class FeedbackPolicy:
         return cls(default, values)
 
 
+def warm_setting(course: Path) -> bool:
+    """``[grading] warm`` of the course's ``hub.toml`` (default true: one warm grader between submissions)."""
+    path = course / POLICY_FILE
+    if not path.exists():
+        return True
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("grading", {})
+    except tomllib.TOMLDecodeError as err:
+        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    value = table.get("warm", True) if isinstance(table, dict) else None
+    if not isinstance(value, bool):
+        raise CourseKitError(f"{path}: [grading] warm must be true or false, not {value!r}")
+    return value
+
+
 Runner = Callable[[Sequence[str], Path], tuple[int, str]]
+
+
+class WarmGrader(Protocol):
+    """What the service needs of a warm grader (:class:`coursekit.grading.service.Grader`)."""
+
+    def grade(self, assignment: str, student: str) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def _warm_grader(course: Path) -> WarmGrader:
+    from coursekit.grading.service import Grader
+
+    return Grader(course)
 
 
 def _subprocess_runner(cmd: Sequence[str], cwd: Path) -> tuple[int, str]:
@@ -126,8 +161,13 @@ class AutogradeService:
     policy: FeedbackPolicy = field(default_factory=FeedbackPolicy)
     run: Runner = _subprocess_runner
     log: Callable[[str], None] = print
+    #: makes the warm grader (None: every submission by the ``coursekit grade`` command)
+    warm: Callable[[Path], WarmGrader] | None = _warm_grader
+    warm_enabled: bool = True  #: ``[grading] warm`` of ``hub.toml``
     _done: set[str] = field(default_factory=set)
     _pending_release: set[tuple[str, str]] = field(default_factory=set)
+    _grader: WarmGrader | None = None
+    _settings_seen: float | None = None
 
     @property
     def history(self) -> Path:
@@ -163,11 +203,10 @@ class AutogradeService:
         started = time.monotonic()
         entry: dict[str, object] = {"submission": sub.key, "student": sub.student, "assignment": sub.assignment,
                                     "submitted": sub.timestamp, "graded_at": datetime.now(UTC).isoformat()}
-        nbgrader, coursekit = str(self.bin_dir / "nbgrader"), str(self.bin_dir / "coursekit")
+        nbgrader = str(self.bin_dir / "nbgrader")
         try:
             self._step([nbgrader, "collect", sub.assignment, f"--student={sub.student}", "--update"], "nbgrader collect")
-            self._step([coursekit, "grade", sub.assignment, "--course", str(self.course), "--student", sub.student,
-                        "--force", "--no-progress"], "coursekit grade")
+            entry.update(self.grade(sub))
             policy = self.policy.for_assignment(sub.assignment)
             released = policy == "immediate"
             if released:
@@ -184,6 +223,62 @@ class AutogradeService:
             out.write(json.dumps(entry) + "\n")
         self.log(f"coursekit hub: {sub.student} {sub.assignment}: {entry['status']} in {entry['seconds']} s")
         return entry
+
+    def grade(self, sub: Inbound) -> dict[str, object]:
+        """Grade one collected submission: by the warm grader, else by the command (see the module docstring)."""
+        grader = self.warm_grader()
+        if grader is not None:
+            try:
+                return {"grader": "warm", **_summary_fields(grader.grade(sub.assignment, sub.student), sub.student)}
+            except Exception as err:  # noqa: BLE001 - any failure of the warm grader: the command grades instead
+                reason = f"{type(err).__name__}: {err}"[:600]
+                self.log(f"coursekit hub: the warm grader failed on {sub.student} {sub.assignment} ({reason}); "
+                         "grading with coursekit grade, and a new warm grader for the next submission")
+                self.close_grader()
+        else:
+            reason = ""
+        self._step([str(self.bin_dir / "coursekit"), "grade", sub.assignment, "--course", str(self.course),
+                    "--student", sub.student, "--force", "--no-progress"], "coursekit grade")
+        return {"grader": "command", **({"warm_failed": reason} if reason else {})}
+
+    def warm_grader(self) -> WarmGrader | None:
+        """The warm grader, started when there is none (None: warm grading off, or it cannot start now)."""
+        if self.warm is None or not self.warm_enabled:
+            return None
+        if self._grader is None:
+            try:
+                self._grader = self.warm(self.course)
+            except Exception as err:  # noqa: BLE001 - the command still grades; the next submission tries again
+                self.log(f"coursekit hub: the warm grader did not start ({type(err).__name__}: {err})")
+                return None
+        return self._grader
+
+    def close_grader(self) -> None:
+        grader, self._grader = self._grader, None
+        if grader is not None:
+            try:
+                grader.close()
+            except Exception as err:  # noqa: BLE001 - a broken grader is dropped all the same
+                self.log(f"coursekit hub: closing the warm grader: {err}")
+
+    def reload_settings(self) -> None:
+        """Read ``hub.toml`` again when it changed: feedback policy and ``[grading] warm``."""
+        path = self.course / POLICY_FILE
+        try:
+            seen = path.stat().st_mtime
+        except OSError:
+            seen = None
+        if seen == self._settings_seen:
+            return
+        self._settings_seen = seen
+        try:
+            policy, warm = FeedbackPolicy.load(self.course), warm_setting(self.course)
+        except CourseKitError as err:
+            self.log(f"coursekit hub: {err}; keeping the settings in use")
+            return
+        self.policy, self.warm_enabled = policy, warm
+        if not warm:
+            self.close_grader()
 
     def release(self, student: str, assignment: str) -> None:
         self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
@@ -211,6 +306,7 @@ class AutogradeService:
             return {a.name: a.duedate for a in gb.assignments}
 
     def poll_once(self) -> list[dict[str, object]]:
+        self.reload_settings()
         done = [self.handle(sub) for sub in self.inbound()]
         self.release_due()
         return done
@@ -227,12 +323,30 @@ def serve(service: AutogradeService, interval: float = 1.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     service.log(f"coursekit hub: grading on submission for {service.course} (exchange {service.exchange})")
-    while not stopping:
-        try:
-            service.poll_once()
-        except Exception as err:  # noqa: BLE001 - the service must outlive one bad poll
-            service.log(f"coursekit hub: poll failed: {err}")
-        time.sleep(interval)
+    service.reload_settings()
+    service.warm_grader()  # warm before the first submission arrives
+    try:
+        while not stopping:
+            try:
+                service.poll_once()
+            except Exception as err:  # noqa: BLE001 - the service must outlive one bad poll
+                service.log(f"coursekit hub: poll failed: {err}")
+            time.sleep(interval)
+    finally:
+        service.close_grader()
+
+
+def _summary_fields(summary: Any, student: str) -> dict[str, object]:
+    """What the history keeps of a warm grading (a :class:`coursekit.grading.batch.BatchSummary`)."""
+    records = [r for r in getattr(summary, "graded", []) if getattr(r, "student", student) == student]
+    if not records:
+        raise CourseKitError(f"grading found no submission of {student} to grade")
+    fields: dict[str, object] = {"score": sum((r.score or 0.0) for r in records),
+                                 "grading": sorted({str(r.status) for r in records})}
+    problem = getattr(summary, "feedback_problems", {}).get(student)
+    if problem:
+        fields["feedback_problem"] = str(problem)[:600]
+    return fields
 
 
 def service_from_env() -> AutogradeService:
