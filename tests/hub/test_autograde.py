@@ -34,7 +34,8 @@ class FakeGrader:
     """Grades by a script: each call pops the next outcome (a score, or an exception to raise)."""
 
     def __init__(self, outcomes: list[float | Exception], made: list[FakeGrader]) -> None:
-        self.outcomes, self.calls, self.closed = outcomes, [], False
+        self.outcomes, self.closed = outcomes, False
+        self.calls: list[tuple[str, str]] = []
         made.append(self)
 
     def grade(self, assignment: str, student: str) -> Summary:

@@ -42,6 +42,8 @@ def log_in(browser: Any, hub: Hub, user: str) -> Any:
     page.wait_for_url(re.compile(rf"/user/{re.escape(user)}/lab"), timeout=180_000)
     page.wait_for_selector("#jp-main-dock-panel", timeout=180_000)
     page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
+    # the file browser has listed the home (every user has the lessons): the page has settled
+    page.locator(".jp-DirListing-item", has_text="lessons").first.wait_for(timeout=120_000)
     return page
 
 

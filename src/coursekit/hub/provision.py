@@ -176,7 +176,41 @@ def install_course(layout: HubLayout, repo: Path, log: Callable[[str], None] = p
     for notebook in sorted((course / "release").glob("*/")):
         _run([bin_dir / "nbgrader", "release_assignment", notebook.name, "--force"],
              what=f"releasing {notebook.name} into the exchange", user=layout.instructor, cwd=course, env=env)
+    enrol_students(layout)
     return course
+
+
+def student_names(course: Path, students: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Account -> (last name, first name) for the gradebook, from ``hub.toml``'s ``[students]``.
+
+    ``student1 = "Lovelace, Ada"``; an account not listed is shown by its id.
+    """
+    import tomllib
+
+    path = course / "hub.toml"
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("students", {}) if path.exists() else {}
+    except tomllib.TOMLDecodeError as err:
+        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise CourseKitError(f"{path}: [students] maps accounts to names, e.g. student1 = \"Lovelace, Ada\"")
+    names = {}
+    for student in students:
+        last, _, first = table.get(student, student).partition(",")
+        names[student] = (last.strip(), first.strip())
+    return names
+
+
+def enrol_students(layout: HubLayout) -> None:
+    """Every student account in the gradebook, with a name (formgrader shows "None, None" without one)."""
+    names = student_names(layout.course, layout.students)
+    script = ("import json, sys; from coursekit.course import Course\n"
+              "with Course(sys.argv[1]).gradebook() as gb:\n"
+              "    for sid, (last, first) in json.loads(sys.argv[2]).items():\n"
+              "        gb.update_or_create_student(sid, last_name=last, first_name=first)\n")
+    _run([layout.env / "bin" / "python", "-c", script, layout.course, json.dumps(names)],
+         what="adding the students to the gradebook", user=layout.instructor, cwd=layout.course,
+         env=instructor_env(layout))
 
 
 def sync_lessons(source: Path, lessons: Path) -> list[str]:
