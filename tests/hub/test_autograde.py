@@ -69,7 +69,7 @@ def service(tmp_path: Path, outcomes: list[float | Exception], made: list[FakeGr
     course.mkdir(exist_ok=True)
     return AutogradeService(course=course, exchange=tmp_path / "exchange", course_id="c", bin_dir=tmp_path / "bin",
                             policy=FeedbackPolicy("immediate"), run=runner, log=lambda _: None,
-                            warm=lambda _course: FakeGrader(outcomes, made))
+                            warm=lambda _course: FakeGrader(outcomes, made), nbgrader_api=None)
 
 
 def history(tmp_path: Path) -> list[dict[str, object]]:
@@ -115,7 +115,8 @@ def test_a_warm_grader_that_cannot_start_leaves_the_grading_to_the_command(tmp_p
         raise CourseKitError("keys missing")
 
     svc = AutogradeService(course=course, exchange=tmp_path / "exchange", course_id="c", bin_dir=tmp_path / "bin",
-                           policy=FeedbackPolicy("after-release"), run=runner, log=lambda _: None, warm=cannot_start)
+                           policy=FeedbackPolicy("after-release"), run=runner, log=lambda _: None, warm=cannot_start,
+                           nbgrader_api=None)
     submit(tmp_path / "exchange", "ada", "ps2", 1)
     svc.poll_once()
     assert [c[0:2] for c in runner.commands] == [["nbgrader", "collect"], ["coursekit", "grade"]]
@@ -141,3 +142,38 @@ def test_a_wrong_grading_setting_is_named(tmp_path: Path) -> None:
     with pytest.raises(CourseKitError, match=r"hub\.toml: \[grading\] warm must be true or false, not 'yes'"):
         warm_setting(tmp_path)
     assert warm_setting(tmp_path / "no-course") is True
+
+
+class FakeApi:
+    """nbgrader's API as the service uses it: collect and release_feedback, results as dicts."""
+
+    def __init__(self, fail: set[str]) -> None:
+        self.coursedir = type("CourseDirectory", (), {"student_id": "*"})()
+        self.fail, self.calls = fail, []  # type: ignore[var-annotated]
+
+    def collect(self, assignment: str, update: bool) -> dict[str, object]:
+        self.calls.append(("collect", assignment, self.coursedir.student_id, update))
+        return {"success": "collect" not in self.fail, "log": "[CollectApp | ERROR] no such assignment"}
+
+    def release_feedback(self, assignment: str, student_id: str) -> dict[str, object]:
+        self.calls.append(("release_feedback", assignment, student_id))
+        return {"success": "release_feedback" not in self.fail}
+
+
+def test_collect_and_release_go_through_nbgraders_api_in_the_service_and_the_commands_when_it_fails(
+        tmp_path: Path) -> None:
+    made: list[FakeGrader] = []
+    runner = Runner()
+    svc = service(tmp_path, [13.0, 13.0], made, runner)
+    api = FakeApi(set())
+    svc.nbgrader_api = lambda _course: api
+    submit(tmp_path / "exchange", "ada", "ps1", 1)
+    svc.poll_once()
+    assert runner.commands == []  # no process started for this submission
+    assert api.calls == [("collect", "ps1", "ada", True), ("release_feedback", "ps1", "ada")]
+    assert api.coursedir.student_id == "*"  # the API's own setting is put back
+    api.fail = {"collect"}
+    submit(tmp_path / "exchange", "ada", "ps1", 2)
+    svc.poll_once()
+    assert runner.commands == [["nbgrader", "collect", "ps1"]]  # the command collected instead
+    assert [e["status"] for e in history(tmp_path)] == ["graded", "graded"]

@@ -157,13 +157,14 @@ def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_
     student, course = hub.layout.students[0], hub.layout.course
     settings = course / "hub.toml"
     original = settings.read_text()
+    assert "\nwarm = true\n" in original
     assert hub.as_user(student, "test -d ps1 || nbgrader fetch_assignment ps1").returncode == 0
     answer(hub, student, "ps1", correct_answers("ps1"))
     latency: dict[str, list[float]] = {"warm": [], "command": []}
     service: dict[str, list[float]] = {"warm": [], "command": []}  # collect + grade + release, in the service
     try:
         for mode in ("warm", "command", "warm", "command"):
-            settings.write_text(original + f"\n[grading]\nwarm = {'true' if mode == 'warm' else 'false'}\n")
+            settings.write_text(original.replace("\nwarm = true\n", f"\nwarm = {str(mode == 'warm').lower()}\n"))
             time.sleep(1.1)  # nbgrader's submission timestamps have one-second folders; the service sees the change
             count = len([e for e in history(hub) if e["student"] == student and e["assignment"] == "ps1"])
             assert hub.as_user(student, "nbgrader submit ps1").returncode == 0

@@ -6,14 +6,16 @@ The service runs as the instructor (a JupyterHub managed service, see
 one, in the course directory:
 
 1. ``nbgrader collect <assignment> --student <student> --update`` (nbgrader's own copy
-   into ``submitted/``, with the timestamp);
+   into ``submitted/``, with the timestamp), through nbgrader's Python API in the service's
+   own process (``NbGraderAPI``, loaded once), or the command if that fails;
 2. the grading of ``coursekit grade <assignment> --student <student> --force`` (sandboxed,
    into the gradebook, with feedback), by one **warm grader** kept between submissions
    (:class:`coursekit.grading.service.Grader`: Python, the notebook stack, the course and
    the sandboxed workers loaded once, so a submission is graded in about a second). If the
    warm grader fails (it cannot start, or raises), that submission is graded by the
    command in a process of its own, and a new warm grader is started for the next one.
-   ``[grading] warm = false`` in ``hub.toml`` always uses the command;
+   ``[grading] warm = false`` in ``hub.toml`` always uses the commands (collect and
+   release_feedback too: each step in a process of its own);
 3. depending on the assignment's feedback policy (:class:`FeedbackPolicy`):
    ``nbgrader release_feedback`` at once, after the due date, or never by itself (the
    instructor releases it in formgrader).
@@ -139,6 +141,22 @@ class WarmGrader(Protocol):
     def close(self) -> None: ...
 
 
+def _nbgrader_api(course: Path) -> Any:
+    """nbgrader's API on the course, configured as the ``nbgrader`` command would be in ``course``."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Application
+
+    loader = NbGrader()
+    loader.load_cwd_config = False
+    loader.load_config_file()  # the user's and JUPYTER_CONFIG_PATH's nbgrader_config.py (the exchange root)
+    Application.load_config_file(loader, "nbgrader_config", path=str(course))  # then the course's, as in `cd course`
+    config = loader.config
+    config.CourseDirectory.root = str(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
 def _warm_grader(course: Path) -> WarmGrader:
     from coursekit.grading.service import Grader
 
@@ -164,6 +182,9 @@ class AutogradeService:
     #: makes the warm grader (None: every submission by the ``coursekit grade`` command)
     warm: Callable[[Path], WarmGrader] | None = _warm_grader
     warm_enabled: bool = True  #: ``[grading] warm`` of ``hub.toml``
+    #: makes nbgrader's API for collect and release_feedback in this process (None: the commands)
+    nbgrader_api: Callable[[Path], Any] | None = _nbgrader_api
+    _api: Any = None
     _done: set[str] = field(default_factory=set)
     _pending_release: set[tuple[str, str]] = field(default_factory=set)
     _grader: WarmGrader | None = None
@@ -203,9 +224,8 @@ class AutogradeService:
         started = time.monotonic()
         entry: dict[str, object] = {"submission": sub.key, "student": sub.student, "assignment": sub.assignment,
                                     "submitted": sub.timestamp, "graded_at": datetime.now(UTC).isoformat()}
-        nbgrader = str(self.bin_dir / "nbgrader")
         try:
-            self._step([nbgrader, "collect", sub.assignment, f"--student={sub.student}", "--update"], "nbgrader collect")
+            self.collect(sub.student, sub.assignment)
             entry.update(self.grade(sub))
             policy = self.policy.for_assignment(sub.assignment)
             released = policy == "immediate"
@@ -279,10 +299,42 @@ class AutogradeService:
         self.policy, self.warm_enabled = policy, warm
         if not warm:
             self.close_grader()
+            self._api = None
+
+    def collect(self, student: str, assignment: str) -> None:
+        """``nbgrader collect ASSIGNMENT --student STUDENT --update``."""
+        if not self._in_process("collect", student, assignment):
+            self._step([str(self.bin_dir / "nbgrader"), "collect", assignment, f"--student={student}", "--update"],
+                       "nbgrader collect")
 
     def release(self, student: str, assignment: str) -> None:
-        self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
-                   "nbgrader release_feedback")
+        """``nbgrader release_feedback ASSIGNMENT --student STUDENT``."""
+        if not self._in_process("release_feedback", student, assignment):
+            self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
+                       "nbgrader release_feedback")
+
+    def _in_process(self, action: str, student: str, assignment: str) -> bool:
+        """Run nbgrader's ``action`` through its API here; False (logged) when it cannot, so the command runs."""
+        if self.nbgrader_api is None or not self.warm_enabled:
+            return False
+        try:
+            from nbgrader.utils import temp_attrs
+
+            if self._api is None:
+                self._api = self.nbgrader_api(self.course)
+            with temp_attrs(self._api.coursedir, student_id=student):
+                if action == "collect":
+                    result = self._api.collect(assignment, update=True)
+                else:
+                    result = self._api.release_feedback(assignment, student_id=student)
+            if not result.get("success"):
+                raise CourseKitError(str(result.get("error") or result.get("log") or "no reason given").strip()[-600:])
+        except Exception as err:  # noqa: BLE001 - the command does it instead, in a process of its own
+            self.log(f"coursekit hub: nbgrader {action} in the service failed ({type(err).__name__}: "
+                     f"{str(err)[-300:]}); running the command")
+            self._api = None
+            return False
+        return True
 
     def release_due(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Release held feedback of assignments whose due date has passed."""
