@@ -150,8 +150,8 @@ def test_the_students_environment_holds_no_answer_key(hub: Hub) -> None:
 def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_alone(hub: Hub) -> None:
     """Warm grader and ``coursekit grade`` command side by side (``[grading] warm``): same score.
 
-    Submission-to-feedback latency (submitted until the feedback is released into the
-    exchange) is written to ``test-artifacts/hub-latency.json``; it is measured, not judged
+    Submission-to-feedback latency (from ``nbgrader submit`` starting until the feedback is
+    released into the exchange) is written to ``test-artifacts/hub-latency.json``; it is measured, not judged
     (the machine is shared): see benchmarks for speed targets.
     """
     student, course = hub.layout.students[0], hub.layout.course
@@ -167,8 +167,8 @@ def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_
             settings.write_text(original.replace("\nwarm = true\n", f"\nwarm = {str(mode == 'warm').lower()}\n"))
             time.sleep(1.1)  # nbgrader's submission timestamps have one-second folders; the service sees the change
             count = len([e for e in history(hub) if e["student"] == student and e["assignment"] == "ps1"])
+            submitted = time.monotonic()  # the student presses Submit
             assert hub.as_user(student, "nbgrader submit ps1").returncode == 0
-            submitted = time.monotonic()
             entry = wait_for_history(hub, student, "ps1", count + 1)
             latency[mode].append(round(time.monotonic() - submitted, 2))
             service[mode].append(float(entry["seconds"]))  # type: ignore[arg-type]
