@@ -162,13 +162,16 @@ def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_
     answer(hub, student, "ps1", correct_answers("ps1"))
     latency: dict[str, list[float]] = {"warm": [], "command": []}
     service: dict[str, list[float]] = {"warm": [], "command": []}  # collect + grade + release, in the service
+    submit: list[float] = []  # the student's `nbgrader submit` alone
     try:
-        for mode in ("warm", "command", "warm", "command"):
+        # warm first: the grader the service has kept since it started (turning it off closes it)
+        for mode in ("warm", "warm", "command", "command"):
             settings.write_text(original.replace("\nwarm = true\n", f"\nwarm = {str(mode == 'warm').lower()}\n"))
             time.sleep(1.1)  # nbgrader's submission timestamps have one-second folders; the service sees the change
             count = len([e for e in history(hub) if e["student"] == student and e["assignment"] == "ps1"])
             submitted = time.monotonic()  # the student presses Submit
             assert hub.as_user(student, "nbgrader submit ps1").returncode == 0
+            submit.append(round(time.monotonic() - submitted, 2))
             entry = wait_for_history(hub, student, "ps1", count + 1)
             latency[mode].append(round(time.monotonic() - submitted, 2))
             service[mode].append(float(entry["seconds"]))  # type: ignore[arg-type]
@@ -178,7 +181,7 @@ def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_
     assert fetched_scores(hub, student, "ps1")[-4:] == ["13.0 / 13.0"] * 4
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    (artifacts / "hub-latency.json").write_text(json.dumps({"submission_to_feedback": latency, "service": service},
+    (artifacts / "hub-latency.json").write_text(json.dumps({"submission_to_feedback": latency, "service": service, "nbgrader_submit": submit},
                                                            indent=1))
     print(f"submission to feedback, seconds: warm grader {latency['warm']}, coursekit grade command {latency['command']};"
-          f" in the service: warm {service['warm']}, command {service['command']}")
+          f" in the service: warm {service['warm']}, command {service['command']}; nbgrader submit alone {submit}")
