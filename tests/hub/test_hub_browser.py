@@ -69,6 +69,10 @@ def fetch_and_submit(page: Any, hub: Hub, user: str, assignment: str, answers: d
     open_assignments(page)
     row(page, "released", assignment).locator("button", has_text="Fetch").click()
     row(page, "fetched", assignment).wait_for()
+    # the file browser lists the fetched folder (it polls every 10 s; refreshed as a student would)
+    page.locator(".jp-ToolbarButtonComponent[data-command='filebrowser:refresh']").first.click()
+    page.locator(".jp-DirListing-item", has_text=assignment).first.wait_for(timeout=30_000)
+    page.mouse.move(1, 1)  # no button left highlighted under the pointer
     shot(page, f"{tag}-fetched")
     answer(hub, user, assignment, answers)  # typed answers, written as the student would save them
     toggle = row(page, "fetched", assignment).locator("a.assignment-notebooks-link")
