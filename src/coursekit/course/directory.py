@@ -91,6 +91,7 @@ class Course:
         self.config: Any = config
         self.coursedir: Any = CourseDirectory(config=config)
         self._api: Any = None
+        self._gradebook: tuple[int, Any] | None = None  # (thread, the open Gradebook) while one is open
 
     def __repr__(self) -> str:
         return f"Course({str(self.root)!r})"
@@ -219,11 +220,28 @@ class Course:
     # -- the gradebook ------------------------------------------------------------------
     @contextlib.contextmanager
     def gradebook(self) -> Iterator[Any]:
-        """nbgrader's ``Gradebook`` of this course (``nbgrader.api.Gradebook``)."""
+        """nbgrader's ``Gradebook`` of this course (``nbgrader.api.Gradebook``).
+
+        Opening one checks the database's tables (nbgrader's ``create_all``); a ``with``
+        inside another one of the same thread reuses the open gradebook instead.
+        """
+        import threading
+
         from nbgrader.api import Gradebook
 
+        me = threading.get_ident()
+        if self._gradebook is not None and self._gradebook[0] == me:
+            yield self._gradebook[1]
+            return
         with env_bin_on_path(), Gradebook(self.db_url, self.course_id) as gb:
-            yield gb
+            outer = self._gradebook is None
+            if outer:
+                self._gradebook = (me, gb)
+            try:
+                yield gb
+            finally:
+                if outer:
+                    self._gradebook = None
 
     def notebooks(self, assignment: str) -> list[str]:
         """Names of the assignment's notebooks, as the gradebook knows them."""
