@@ -213,6 +213,14 @@ def test_the_sources_digest_follows_every_file_a_build_reads(tmp_path):
     assert len(seen) == 6
 
 
+def test_a_hub_address_given_at_build_time_rebuilds_the_site(tmp_path, monkeypatch):
+    root = make_book(tmp_path, {"intro": "1"})
+    monkeypatch.delenv("COURSEKIT_HUB_URL", raising=False)
+    default = bookexec.sources_digest(root)
+    monkeypatch.setenv("COURSEKIT_HUB_URL", "https://hub.example.edu")
+    assert bookexec.sources_digest(root) != default   # the launch buttons change: never skipped
+
+
 def test_sphinx_waits_for_the_executor_before_reading_pages(tmp_path, monkeypatch):
     import threading
     import time

@@ -149,7 +149,7 @@ def sources_digest(root: Path) -> str:
     Equal to the digest of the last successful build: nothing to execute, nothing for
     Sphinx to read or write, and the build is skipped. (The packages count by the
     modification time of ``site-packages``, which changes when ``uv sync`` adds, removes
-    or upgrades one.)
+    or upgrades one; ``COURSEKIT_*`` environment variables count too.)
     """
     digest = hashlib.sha256(site_digest(root).encode())
     folders = sorted({page.parent for page in toc_files(root)})
@@ -162,6 +162,8 @@ def sources_digest(root: Path) -> str:
             digest.update(str(rel).encode() + b"\0" + path.read_bytes())
     packages = Path(sysconfig.get_paths()["purelib"])
     digest.update(f"{sys.executable} {packages.stat().st_mtime_ns if packages.is_dir() else 0}".encode())
+    # settings given at build time (e.g. COURSEKIT_HUB_URL, the launch button's hub)
+    digest.update(repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("COURSEKIT_"))).encode())
     return digest.hexdigest()
 
 
