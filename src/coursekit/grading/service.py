@@ -37,8 +37,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.batch import BatchSummary, WarmGrading
+from coursekit.grading.batch import BatchSummary
 from coursekit.grading.config import GradeConfig
+from coursekit.grading.warmup import WarmGrading
 
 __all__ = ["Grader"]
 
@@ -48,16 +49,12 @@ class Grader:
 
     def __init__(self, course: Path | str, *, workers: int = 1, echo: Callable[[str], None] | None = None,
                  **settings: Any) -> None:
-        from coursekit.course import Course
-
         root = Path(course).resolve()
         self.echo: Callable[[str], None] = echo or (lambda _text: None)
-        assignments = Course(root).assignments()
-        first = assignments[0] if assignments else ""
-        self.config = GradeConfig(course=root, assignment=first, workers=workers, force=True, progress=False,
+        self.config = GradeConfig(course=root, assignment="", workers=workers, force=True, progress=False,
                                   **settings).validate()
         self._lock = threading.Lock()
-        self._warm: WarmGrading | None = WarmGrading(self.config, assignments, self.echo,
+        self._warm: WarmGrading | None = WarmGrading(self.config, None, self.echo,
                                                      log_dir=root / "coursekit-grades" / "service-logs")
 
     @property
