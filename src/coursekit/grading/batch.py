@@ -208,10 +208,8 @@ def _progress(total: int, enabled: bool) -> Any:
 
 def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Callable[[str], None],
            keep_workers: bool) -> BatchSummary:
-    from coursekit.coursekeys import require_keys  # keys: <course>/bank, read here, outside the sandbox
-
     course = warm.course
-    require_keys(course.root, config.assignment)
+    warm.require_keys(config.assignment)  # keys: <course>/bank, read here, outside the sandbox
     with course.gradebook():  # one connection for the whole run (nested uses share it)
         names = course.notebooks(config.assignment)
         sources = warm.sources(config.assignment, names)

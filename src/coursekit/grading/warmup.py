@@ -90,6 +90,7 @@ class WarmGrading:
         logs = log_dir or root / "coursekit-grades" / config.assignment / "logs"
         self.workers = [WorkerHandle(self.sandbox, i, config.caps(), logs) for i in range(config.workers)]
         self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
+        self._keys: tuple[Any, ...] = ()  # what the loaded answer keys were read from (see require_keys)
         self.feedback: Any = None
         try:
             for worker in self.workers:  # warm up while the grader imports nbgrader and reads the course
@@ -123,6 +124,24 @@ class WarmGrading:
             loaded = load_sources(folders[0], folders[1], names, self.course.ignore)
             self._sources[assignment] = cached = (key, loaded)
         return cached[1]
+
+    def require_keys(self, assignment: str) -> None:
+        """The course's answer keys for ``assignment`` (:func:`coursekit.coursekeys.require_keys`), loaded
+        again only when the key files or the source notebooks changed."""
+        from coursekit import bank
+        from coursekit.coursekeys import keys_dir, require_keys
+
+        folders = (keys_dir(self.course.root), self.course.root / "source" / assignment)
+
+        def state() -> tuple[Any, ...]:
+            # the key directories in use too: another course's keys loaded in this process mean a reload
+            return (assignment, tuple(map(str, bank._KEY_DIRS)),
+                    *sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                            for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()))
+
+        if state() != self._keys:
+            require_keys(self.course.root, assignment)
+            self._keys = state()
 
     def grade(self, config: GradeConfig, echo: Callable[[str], None] = print, *,
               keep_workers: bool = False) -> BatchSummary:
