@@ -67,7 +67,8 @@ class BatchSummary:
             if r.status != rec.OK:
                 lines.append(f"  {r.status:8} {r.student}/{r.notebook}: {r.reason or '; '.join(r.flags)}")
         lines += [f"  {name}: {path}" for name, path in self.outputs.items()]
-        lines += [f"  feedback failed for {s}: {p}" for s, p in self.feedback_problems.items()]
+        lines += [f"  feedback failed for {s}: {p} (a plain page says so in its place; the grades stand)"
+                  for s, p in self.feedback_problems.items()]
         lines += [f"  {p}" for p in self.record_problems]
         lines += [f"  {p}" for p in self.late]
         return "\n".join(lines)

@@ -19,7 +19,8 @@ Use (the hub's grading service, after ``nbgrader collect`` put the submission in
     with Grader(course_dir) as grader:          # workers start warming now
         summary = grader.grade("ps1", "ada")    # a BatchSummary; call again for each submission
         record = summary.graded[0]              # status "ok" / "flagged" / "failed", score, reason
-        summary.feedback_problems               # {} when the feedback page was written
+        summary.feedback_problems               # {} when nbgrader's feedback page was written; else
+                                                # {student: why} and a plain page stands in its place
 
 ``Grader(course_dir, workers=1, sandbox="auto", cell_timeout=None, feedback=True, reports=True,
 **more)`` takes any :class:`~coursekit.grading.config.GradeConfig` field as a keyword.

@@ -105,7 +105,7 @@ class WarmGrading:
             if config.feedback:
                 from coursekit.course.feedback import FeedbackPages
 
-                self.feedback = FeedbackPages(self.course)
+                self.feedback = FeedbackPages(self.course, seconds=config.feedback_timeout)
                 self.feedback.warm()  # the template compiles while the workers start
         except BaseException:
             self.close()
