@@ -7,12 +7,15 @@ nbgrader's ``GenerateFeedback`` converter builds from the course's ``nbgrader_co
 and the pages land in nbgrader's layout (``feedback/<student>/<assignment>/<notebook>.html``
 beside the autograded folder's other files, ``timestamp.txt`` and ``submission_secret.txt``
 included), so ``nbgrader release_feedback`` and the hub's fetch work on them. What
-differs from one nbgrader app per student: the template is compiled once, nbgrader's
-``GetGrades`` reads one submission's grades in two queries from an open gradebook
-instead of opening the database and querying cell by cell, the markdown and code
-highlighting filters remember what they rendered (the instructor's cells are the same
-on every page), and each page has a time limit (:data:`FEEDBACK_SECONDS`): a page that
-takes longer becomes a plain page saying so, and the batch goes on.
+differs from one nbgrader app per student: the template is compiled once; nbgrader's
+``GetGrades`` is filled from the submission's grades read in the grader's open gradebook
+(:class:`NotebookGrades`) instead of opening the database and querying it cell by cell;
+the autograded notebook just written is rendered without reading it back; the markdown
+and code highlighting filters remember what they rendered (the instructor's cells are
+the same on every page); the page is not re-parsed with BeautifulSoup for its image alt
+texts (:func:`add_missing_alt` does that one change); and each student's pages have a
+time limit (:data:`FEEDBACK_SECONDS`, ``coursekit grade``'s ``feedback_timeout``): past
+it a plain page says so, the problem is reported, and the batch goes on.
 
 Remote scripts and stylesheets (nbconvert's MathJax CDN) are removed, and the page gets
 coursekit's Content-Security-Policy, which forbids every script: the student content in
