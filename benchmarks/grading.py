@@ -8,7 +8,9 @@ side in one run:
 * **grades only**: ``nbgrader autograde`` vs ``coursekit grade --no-feedback``;
 * **the whole job**: ``nbgrader autograde`` then ``nbgrader generate_feedback`` vs
   ``coursekit grade`` (grades, gradebook, autograded notebooks, feedback HTML, CSVs, report);
-* **one submission, end to end** for both (a course holding one submission);
+* **one submission, end to end** for both (a course holding one submission), and the hub's
+  warm grader (:class:`coursekit.grading.service.Grader`): the first submission after it
+  starts, and the median of the next ones (workers warm, as on the hub);
 * **the marginal cost** of one more submission: coursekit from a run on
   ``--marginal-base`` (10) submissions against the N run; stock from 1 against N.
 
@@ -23,20 +25,24 @@ missed target is printed as ``MISSED: ...``.
 The bytecode cache is on for both tools (``PYTHONDONTWRITEBYTECODE`` unset in every
 subprocess, as on a user's machine) and shared (``PYTHONPYCACHEPREFIX``, warmed first),
 so neither pays for compiling Python sources the other does not. The machine may be
-shared: timings are noisy, compare the ratios of one run.
+shared: timings are noisy, compare the ratios of one run; the CPU seconds each run used
+(its processes and the sandboxes they waited for) are printed beside the wall time, as a
+measure the other users' load does not change much.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -120,27 +126,70 @@ def totals(course: Path, assignment: str) -> dict[str, float | None]:
     return out
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str], what: str) -> float:
+#: CPU seconds (user + system) of every timed command, by its label, in the order run
+CPU: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str], what: str, label: str | None = None) -> float:
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    if label:
+        CPU[label] = CPU.get(label, 0.0) + _children_cpu() - cpu
     if done.returncode != 0:
         print(f"{what}: exit {done.returncode}\n{done.stdout[-1500:]}{done.stderr[-3000:]}", file=sys.stderr)
     return seconds
 
 
-def run_stock(course: Path, assignment: str, env: dict[str, str], *, feedback: bool = False) -> tuple[float, float]:
+def run_stock(course: Path, assignment: str, env: dict[str, str], *, feedback: bool = False,
+              label: str | None = None) -> tuple[float, float]:
     """``nbgrader autograde`` (then ``generate_feedback``): (autograde seconds, feedback seconds)."""
     nbgrader = str(BIN / "nbgrader")
-    grade = _timed([nbgrader, "autograde", assignment, "--create"], course, env, "nbgrader autograde")
+    grade = _timed([nbgrader, "autograde", assignment, "--create"], course, env, "nbgrader autograde", label)
     if not feedback:
         return grade, 0.0
-    return grade, _timed([nbgrader, "generate_feedback", assignment], course, env, "nbgrader generate_feedback")
+    return grade, _timed([nbgrader, "generate_feedback", assignment], course, env, "nbgrader generate_feedback",
+                         label)
 
 
-def run_coursekit(course: Path, assignment: str, env: dict[str, str], *, feedback: bool = True) -> float:
+def run_coursekit(course: Path, assignment: str, env: dict[str, str], *, feedback: bool = True,
+                  label: str | None = None) -> float:
     cmd = [str(BIN / "coursekit"), "grade", assignment, "--course", str(course), "--no-progress"]
-    return _timed(cmd + ([] if feedback else ["--no-feedback"]), course, env, "coursekit grade")
+    return _timed(cmd + ([] if feedback else ["--no-feedback"]), course, env, "coursekit grade", label)
+
+
+_WARM = """
+import json, statistics, sys, time
+from coursekit.grading.service import Grader
+course, assignment, students = sys.argv[1], sys.argv[2], sys.argv[3:]
+with Grader(course) as grader:
+    seconds = []
+    for student in students:
+        start = time.perf_counter()
+        summary = grader.grade(assignment, student)
+        seconds.append(time.perf_counter() - start)
+        assert [r.status for r in summary.graded] == ["ok"] and not summary.feedback_problems, summary.text()
+print(json.dumps({"first": seconds[0], "warm": statistics.median(seconds[1:])}))
+"""
+
+
+def run_warm(course: Path, assignment: str, env: dict[str, str], students: list[str]) -> tuple[float, float]:
+    """The hub's warm grader, one submission after another: (first, median of the others) in seconds."""
+    cpu = _children_cpu()
+    done = subprocess.run([str(BIN / "python"), "-c", _WARM, str(course), assignment, *students], cwd=course,
+                          env=env, capture_output=True, text=True)
+    CPU["warm grader"] = _children_cpu() - cpu
+    if done.returncode != 0:
+        print(f"warm grader: exit {done.returncode}\n{done.stderr[-3000:]}", file=sys.stderr)
+        return float("nan"), float("nan")
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(found["first"]), float(found["warm"])
 
 
 def feedback_files(course: Path, assignment: str) -> int:
@@ -193,6 +242,11 @@ class Results:
     stock_one_feedback: float
     mine_one: float
     identical: dict[str, str]
+    #: the hub's warm grader: first submission after it starts, median of the next ones (seconds)
+    warm_first: float | None = None
+    warm_one: float | None = None
+    #: CPU seconds per run label (see ``CPU``)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def stock_whole(self) -> float:
@@ -215,31 +269,43 @@ class Results:
             out.append(f"whole job {self.stock_whole / self.mine_whole:.1f}x faster than stock < {WHOLE_JOB_RATIO:.0f}x")
         if self.mine_one > ONE_SUBMISSION_S:
             out.append(f"one submission end to end {self.mine_one:.1f} s > {ONE_SUBMISSION_S:.0f} s")
+        if self.warm_one is not None and not self.warm_one <= ONE_SUBMISSION_S:
+            out.append(f"one submission on the warm grader {self.warm_one:.1f} s > {ONE_SUBMISSION_S:.0f} s")
         if self.marginal_mine() > MARGINAL_S:
             out.append(f"marginal cost {self.marginal_mine() * 1000:.0f} ms per submission > {MARGINAL_S * 1000:.0f} ms")
         return out
 
     def text(self) -> str:
         n, ident = self.count, self.identical
-        rows = [["job", "tool", "submissions", "seconds", "s/submission", "ratio", "identical scores", "command"]]
+        rows = [["job", "tool", "submissions", "seconds", "s/submission", "ratio", "CPU s", "identical scores",
+                 "command"]]
 
-        def row(job: str, tool: str, count: int, seconds: float, ratio: str, same: str, cmd: str) -> list[str]:
-            return [job, tool, str(count), f"{seconds:.1f}", f"{seconds / max(1, count):.3f}", ratio, same, cmd]
+        def row(job: str, tool: str, count: int, seconds: float, ratio: str, same: str, cmd: str,
+                label: str = "") -> list[str]:
+            cpu = f"{self.cpu[label]:.1f}" if label in self.cpu else "-"
+            return [job, tool, str(count), f"{seconds:.1f}", f"{seconds / max(1, count):.3f}", ratio, cpu, same, cmd]
 
         rows.append(row("grades only", "nbgrader autograde", n, self.stock_grade, "1.0x", "-",
-                        "nbgrader autograde"))
+                        "nbgrader autograde", "stock"))
         rows.append(row("grades only", "coursekit grade", n, self.mine_grades,
-                        f"{self.stock_grade / self.mine_grades:.1f}x", ident["grades"], "coursekit grade --no-feedback"))
+                        f"{self.stock_grade / self.mine_grades:.1f}x", ident["grades"], "coursekit grade --no-feedback",
+                        "grades"))
         rows.append(row("whole job", "nbgrader autograde", n, self.stock_whole, "1.0x", "-",
-                        "nbgrader autograde + nbgrader generate_feedback"))
+                        "nbgrader autograde + nbgrader generate_feedback", "stock whole"))
         rows.append(row("whole job", "coursekit grade", n, self.mine_whole,
-                        f"{self.stock_whole / self.mine_whole:.1f}x", ident["whole"], "coursekit grade"))
+                        f"{self.stock_whole / self.mine_whole:.1f}x", ident["whole"], "coursekit grade", "whole"))
         rows.append(row("one submission", "nbgrader autograde", 1, self.stock_one, "1.0x", "-",
-                        f"autograde {self.stock_one_grade:.1f} s + generate_feedback {self.stock_one_feedback:.1f} s"))
+                        f"autograde {self.stock_one_grade:.1f} s + generate_feedback {self.stock_one_feedback:.1f} s",
+                        "stock one"))
         rows.append(row("one submission", "coursekit grade", 1, self.mine_one, f"{self.stock_one / self.mine_one:.1f}x",
-                        ident["one"], "coursekit grade (feedback included)"))
+                        ident["one"], "coursekit grade (feedback included)", "one"))
+        if self.warm_one is not None and self.warm_first is not None:
+            rows.append(row("one submission", "warm grader (hub)", 1, self.warm_one,
+                            f"{self.stock_one / self.warm_one:.1f}x", "-",
+                            f"Grader.grade, workers warm (median; the first after start {self.warm_first:.1f} s)",
+                            "warm grader"))
         rows.append(row(f"{self.small} submissions", "coursekit grade", self.small, self.mine_small, "-",
-                        ident["small"], "coursekit grade (for the marginal cost)"))
+                        ident["small"], "coursekit grade (for the marginal cost)", "small"))
         lines = [table(rows)]
         lines.append(f"marginal cost per extra submission (whole job, wall): coursekit "
                      f"{self.marginal_mine() * 1000:.0f} ms ({self.small} vs {n}), nbgrader "
@@ -278,12 +344,18 @@ def main(argv: list[str] | None = None) -> int:
         keep_students(courses["stock-one"], 1)
         keep_students(courses["one"], 1)
         warm_cache(root, base, a, env)
-        stock_grade, stock_feedback = run_stock(courses["stock"], a, env, feedback=True)
-        mine_grades = run_coursekit(courses["grades"], a, env, feedback=False)
-        mine_whole = run_coursekit(courses["whole"], a, env)
-        mine_small = run_coursekit(courses["small"], a, env)
-        stock_one = run_stock(courses["stock-one"], a, env, feedback=True)
-        mine_one = run_coursekit(courses["one"], a, env)
+        CPU.clear()
+        stock_grade, _ = run_stock(courses["stock"], a, env, feedback=False, label="stock")
+        CPU["stock whole"] = CPU["stock"]
+        stock_feedback = _timed([str(BIN / "nbgrader"), "generate_feedback", a], courses["stock"], env,
+                                "nbgrader generate_feedback", "stock whole")
+        mine_grades = run_coursekit(courses["grades"], a, env, feedback=False, label="grades")
+        mine_whole = run_coursekit(courses["whole"], a, env, label="whole")
+        mine_small = run_coursekit(courses["small"], a, env, label="small")
+        stock_one = run_stock(courses["stock-one"], a, env, feedback=True, label="stock one")
+        mine_one = run_coursekit(courses["one"], a, env, label="one")
+        warm = shutil.copytree(courses["small"], root / "warm-grader")
+        warm_first, warm_one = run_warm(warm, a, env, sorted(p.name for p in (warm / "submitted").iterdir())[:5])
 
         stock = totals(courses["stock"], a)
         identical, differ = {}, []
@@ -301,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
                    if feedback_files(courses[name], a) != want]
 
         results = Results(count, small, stock_grade, stock_feedback, mine_grades, mine_whole, mine_small,
-                          stock_one[0], stock_one[1], mine_one, identical)
+                          stock_one[0], stock_one[1], mine_one, identical, warm_first, warm_one, dict(CPU))
         print(results.text())
         by_kind = {k: sorted({totals(courses["whole"], a).get(s) for s in kinds if kinds[s] == k},
                              key=lambda x: (x is None, x)) for k in ("correct", "partial", "blank")}

@@ -70,3 +70,20 @@ def test_grading_table_reports_ratios_marginal_cost_and_identical_scores():
     assert "nbgrader 2881 ms (1 vs 60)" in text                             # (180 - 10) s / 59
     assert results.missed() == ["whole job 20.0x faster than stock < 30x",
                                 "marginal cost 100 ms per submission > 50 ms"]
+
+
+def test_grading_table_shows_the_warm_grader_and_cpu_seconds():
+    grading = _load("grading")
+    results = grading.Results(count=60, small=10, stock_grade=150.0, stock_feedback=30.0, mine_grades=6.0,
+                              mine_whole=9.0, mine_small=4.0, stock_one_grade=8.0, stock_one_feedback=2.0,
+                              mine_one=2.0, identical={"grades": "60/60", "whole": "60/60", "small": "10/10",
+                                                       "one": "1/1"},
+                              warm_first=3.5, warm_one=2.5, cpu={"stock": 120.0, "whole": 12.25})
+    text = results.text()
+    warm = next(line for line in text.splitlines() if "warm grader (hub)" in line)
+    assert "| 2.5 " in warm and "| 4.0x" in warm and "the first after start 3.5 s" in warm  # 10 s / 2.5 s
+    whole = next(line for line in text.splitlines() if line.startswith("whole job") and "coursekit" in line)
+    assert "| 12.2 " in whole or "| 12.3 " in whole                                        # its CPU seconds
+    assert results.missed() == ["whole job 20.0x faster than stock < 30x",
+                                "one submission on the warm grader 2.5 s > 2 s",
+                                "marginal cost 100 ms per submission > 50 ms"]

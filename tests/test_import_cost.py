@@ -6,6 +6,10 @@ on a 2-core machine, paid by every ``import nbformat`` (every grading run, every
 worker, every book build). ``pyproject.toml`` pins ``jsonschema<4.25`` so neither the
 import nor the package is there. These tests check the behaviour (which modules end
 up imported) in a fresh interpreter, not the time.
+
+The grading command's first steps (finding the course, taking its lock, starting the
+sandboxed workers) import none of the notebook stack, so the workers warm up while the
+grader imports nbgrader; the last tests check that structure.
 """
 
 from __future__ import annotations
@@ -41,3 +45,31 @@ def test_jsonschema_is_a_version_whose_format_checker_skips_rfc3987_syntax():
 
     major, minor = (int(part) for part in version("jsonschema").split(".")[:2])
     assert (major, minor) < (4, 25), "jsonschema 4.25+ imports rfc3987_syntax (a Lark grammar) at import"
+
+
+HEAVY = ("nbformat", "nbgrader", "nbconvert", "sqlalchemy", "pandas", "matplotlib", "jupyter_client")
+
+
+def _heavy_after(statement: str) -> list[str]:
+    """Which of HEAVY a fresh interpreter holds after running *statement*."""
+    probe = f"{statement}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("statement", [
+    "import coursekit.cli",
+    "import coursekit.grading",
+    "from coursekit.grading.warmup import WarmGrading, grade_assignment",
+    "from coursekit.grading.config import GradeConfig; GradeConfig(course='.', assignment='ps1').caps()",
+    "from coursekit.course import find_course_root",
+])
+def test_the_grading_command_starts_its_workers_before_the_notebook_stack_is_imported(statement):
+    """``coursekit grade`` spawns the sandboxed workers from these modules, then loads nbgrader while they warm."""
+    assert _heavy_after(statement) == []
+
+
+def test_the_grading_package_still_offers_its_names_on_first_use():
+    names = _heavy_after("import coursekit.grading as g; g.grade_assignment; g.GradeConfig")
+    assert "nbgrader" in names and "nbformat" in names  # the grader itself is imported when asked for

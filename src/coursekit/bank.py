@@ -107,7 +107,8 @@ def load_file(path: Path | str) -> list[Question]:
     """Read and validate one bank file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it: the same documents, about 10x faster to read
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as err:
         raise BankError(path.name, f"is not valid YAML: {err}") from None
     if data is None:

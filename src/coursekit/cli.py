@@ -107,12 +107,12 @@ def _grade_option(name: str, *decls: str, **kwargs: Any) -> Callable[[Callable[.
 def grade_command(assignment: str, course: str | None, students: tuple[str, ...], workers: int | None, force: bool,
                   sandbox: str, cell_timeout: float | None, no_feedback: bool, no_progress: bool) -> None:
     """Autograde ASSIGNMENT's submissions in sandboxes into nbgrader's gradebook."""
-    from pathlib import Path
 
+    from coursekit.course import find_course_root
     from coursekit.runlock import course_lock
     from coursekit.untrusted.text import for_terminal
 
-    root = Path(_course_root(course))
+    root = find_course_root(course)  # the course's configuration (nbgrader) is loaded once the workers start
 
     # Student ids, file names and error texts reach the terminal: no escape sequence gets through.
     def echo(text: str) -> None:
@@ -120,7 +120,8 @@ def grade_command(assignment: str, course: str | None, students: tuple[str, ...]
 
     # The lock comes first (before the slow imports): a second run on this course stops at once, naming who holds it.
     with course_lock(root.resolve()):
-        from coursekit.grading import GradeConfig, grade_assignment
+        from coursekit.grading.config import GradeConfig
+        from coursekit.grading.warmup import grade_assignment  # light: the workers start before nbgrader loads
 
         config = GradeConfig(course=root, assignment=assignment, students=list(students) or None,
                              force=force, sandbox=sandbox, cell_timeout=cell_timeout,

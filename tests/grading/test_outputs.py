@@ -83,6 +83,50 @@ def test_feedback_and_exports_match_their_golden_files(graded: Path, request: py
     check_golden(request, "grading/report.html", (folder / "report.html").read_text())
 
 
+def _structure(page: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str], ...]]]]:
+    """A page's text (whitespace folded) and its tags with their attributes, as a browser reads them."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    tags = [(t.name, tuple(sorted((k, str(v)) for k, v in t.attrs.items()))) for t in soup.find_all(True)]
+    return " ".join(soup.get_text().split()), tags
+
+
+def test_feedback_pages_are_the_ones_nbgrader_generate_feedback_makes(graded: Path, tmp_path: Path):
+    """The grader's feedback page (template loaded once) reads as nbgrader's own, in nbgrader's layout."""
+    import shutil
+
+    from coursekit.course import Course
+
+    stock = shutil.copytree(graded, tmp_path / "stock")
+    shutil.rmtree(stock / "feedback")
+    assert Course(stock).generate_feedback(ASSIGNMENT, ["wrong0", "full1"]) == {}  # nbgrader's own, per student
+    for student in ("wrong0", "full1"):
+        mine, theirs = (c / "feedback" / student / ASSIGNMENT for c in (graded, stock))
+        assert sorted(p.name for p in mine.iterdir()) == sorted(p.name for p in theirs.iterdir())
+        assert "timestamp.txt" in {p.name for p in mine.iterdir()}  # release_feedback reads it
+        assert _structure((mine / "ps1.html").read_text()) == _structure((theirs / "ps1.html").read_text())
+        assert oct((mine / "ps1.html").stat().st_mode & 0o777) == oct((theirs / "ps1.html").stat().st_mode & 0o777)
+
+
+def test_a_feedback_page_past_its_time_limit_is_a_plain_page_and_a_note(graded: Path, tmp_path: Path):
+    import shutil
+
+    from coursekit.course import Course
+    from coursekit.course.feedback import FeedbackPages
+
+    course = Course(shutil.copytree(graded, tmp_path / "slow"))
+    pages = FeedbackPages(course, seconds=0.0)
+    with course.gradebook() as gb:
+        result = pages.write(gb, "wrong0", ASSIGNMENT, [ASSIGNMENT])
+        again = [FeedbackPages(course).write(gb, f"full{i % 3}", ASSIGNMENT, [ASSIGNMENT]) for i in range(20)]
+    assert "took longer than the limit of 0 s" in result.problem
+    page = (result.folder / "ps1.html").read_text()
+    assert "could not be made: making the feedback page took longer" in page and "script-src 'none'" in page
+    assert [r.problem for r in again] == [""] * 20  # one gradebook connection serves every page
+    assert "ps1 (Score: 13.0 / 13.0)" in (course.feedback("full0", ASSIGNMENT)).read_text()
+
+
 def _in_own_thread(func):
     """Run ``func`` in a fresh thread: Playwright's sync API refuses a thread whose
     event loop another library (nbclient, IPython) left running."""

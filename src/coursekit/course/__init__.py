@@ -16,9 +16,16 @@
 
 from __future__ import annotations
 
-from coursekit.course.directory import CONFIG_FILE, Course, OutputLimits, env_bin_on_path, find_course
+from coursekit.course.directory import (
+    CONFIG_FILE,
+    Course,
+    OutputLimits,
+    env_bin_on_path,
+    find_course,
+    find_course_root,
+)
 from coursekit.course.gradebook import GradeWrite, write_grades
 from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters
 
 __all__ = ["CONFIG_FILE", "Course", "DEFAULT_DELIMITERS", "Delimiters", "GradeWrite", "OutputLimits",
-           "env_bin_on_path", "find_course", "write_grades"]
+           "env_bin_on_path", "find_course", "find_course_root", "write_grades"]

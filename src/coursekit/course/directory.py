@@ -29,7 +29,8 @@ from typing import Any
 from coursekit.course.regions import Delimiters
 from coursekit.errors import CourseKitError, GradingError, NbgraderStepError
 
-__all__ = ["Course", "OutputLimits", "find_course", "env_bin_on_path", "CONFIG_FILE", "FEEDBACK_TAIL"]
+__all__ = ["Course", "OutputLimits", "find_course", "find_course_root", "env_bin_on_path", "CONFIG_FILE",
+           "FEEDBACK_TAIL"]
 
 CONFIG_FILE = "nbgrader_config.py"
 #: how much of nbgrader's log a failed step keeps in the message (its end says why)
@@ -58,12 +59,27 @@ class OutputLimits:
 
 def find_course(path: Path | str | None = None, *, cwd: Path | None = None) -> Course:
     """The course in ``path``; without one, like nbgrader: ``.`` if it holds the config, else ``./assignments``."""
+    return Course(find_course_root(path, cwd=cwd))
+
+
+def find_course_root(path: Path | str | None = None, *, cwd: Path | None = None) -> Path:
+    """The folder :func:`find_course` would load, checked the same way, without loading its configuration.
+
+    Cheap (nbgrader is not imported): ``coursekit grade`` takes the course lock and starts
+    its workers before it pays for loading the course.
+    """
     if path is not None:
-        return Course(Path(path))
+        root = Path(path).resolve()
+        if not root.is_dir():
+            raise GradingError(f"{root}: course directory not found; pass the folder holding {CONFIG_FILE}")
+        if not (root / CONFIG_FILE).is_file():
+            raise CourseKitError(f"{root}: not an nbgrader course directory (no {CONFIG_FILE}); "
+                                 "pass --course pointing at the assignments/ folder")
+        return root
     here = Path(cwd or Path.cwd())
     for candidate in (here, here / "assignments"):
         if (candidate / CONFIG_FILE).is_file():
-            return Course(candidate)
+            return candidate.resolve()
     raise CourseKitError(f"{here}: no {CONFIG_FILE} here or in {here / 'assignments'}; run coursekit in the "
                          "course directory (the folder holding nbgrader_config.py) or pass --course")
 

@@ -7,12 +7,15 @@ nbgrader's ``GenerateFeedback`` converter builds from the course's ``nbgrader_co
 and the pages land in nbgrader's layout (``feedback/<student>/<assignment>/<notebook>.html``
 beside the autograded folder's other files, ``timestamp.txt`` and ``submission_secret.txt``
 included), so ``nbgrader release_feedback`` and the hub's fetch work on them. What
-differs from one nbgrader app per student: the template is compiled once, nbgrader's
-``GetGrades`` reads one submission's grades in two queries from an open gradebook
-instead of opening the database and querying cell by cell, the markdown and code
-highlighting filters remember what they rendered (the instructor's cells are the same
-on every page), and each page has a time limit (:data:`FEEDBACK_SECONDS`): a page that
-takes longer becomes a plain page saying so, and the batch goes on.
+differs from one nbgrader app per student: the template is compiled once; nbgrader's
+``GetGrades`` is filled from the submission's grades read in the grader's open gradebook
+(:class:`NotebookGrades`) instead of opening the database and querying it cell by cell;
+the autograded notebook just written is rendered without reading it back; the markdown
+and code highlighting filters remember what they rendered (the instructor's cells are
+the same on every page); the page is not re-parsed with BeautifulSoup for its image alt
+texts (:func:`add_missing_alt` does that one change); and each student's pages have a
+time limit (:data:`FEEDBACK_SECONDS`, ``coursekit grade``'s ``feedback_timeout``): past
+it a plain page says so, the problem is reported, and the batch goes on.
 
 Remote scripts and stylesheets (nbconvert's MathJax CDN) are removed, and the page gets
 coursekit's Content-Security-Policy, which forbids every script: the student content in
@@ -36,10 +39,11 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["offline_html", "add_missing_alt", "FeedbackPages", "FeedbackResult", "FEEDBACK_SECONDS"]
+__all__ = ["offline_html", "add_missing_alt", "FeedbackPages", "FeedbackResult", "NotebookGrades", "FEEDBACK_SECONDS"]
 
 #: seconds one student's feedback pages may take before a plain page replaces them
 FEEDBACK_SECONDS = 20.0
@@ -133,28 +137,42 @@ class FeedbackPages:
         with self._lock:
             self._idle.append(exporter)
 
-    def render(self, gradebook: Any, student: str, assignment: str, notebook: str) -> str:
+    def render(self, grades: NotebookGrades | None, student: str, assignment: str, notebook: str,
+               nb: Any = None) -> str:
         """nbgrader's feedback page of one autograded notebook, offline and with the no-script policy.
 
-        ``gradebook``: an open ``nbgrader.api.Gradebook`` to read the grades from (None: as
-        nbgrader's ``GetGrades``, which opens the course's database itself).
+        ``grades``: the notebook's grades read beforehand (:meth:`NotebookGrades.read`; None: as
+        nbgrader's ``GetGrades``, which opens the course's database itself). ``nb``: the
+        autograded notebook just written, if at hand (else it is read from ``autograded/``).
         """
         path = self.course.autograded_dir(student, assignment) / f"{notebook}.ipynb"
-        resources = {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-                     "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
-                                  "db_url": self.course.db_url}}
+        resources: dict[str, Any] = {
+            "unique_key": notebook, "output_files_dir": f"{notebook}_files",
+            "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
+                         "db_url": self.course.db_url}}
         exporter = self._exporter()
         grades_class = _grades_class()
         for pp in exporter._preprocessors:
             if isinstance(pp, grades_class):
-                pp.open_gradebook = gradebook
-        output, _ = exporter.from_filename(str(path), resources=resources)
+                pp.prefetched = grades
+        if nb is None:
+            output, _ = exporter.from_filename(str(path), resources=resources)
+        else:  # what from_filename sets, without reading back (and validating again) the file just written
+            from nbconvert.exporters.exporter import ResourcesDict
+
+            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            resources["metadata"] = ResourcesDict(name=notebook, path=str(path.parent),
+                                                  modified_date=modified.strftime("%B %-d, %Y"))
+            output, _ = exporter.from_notebook_node(nb, resources=resources)
         with self._lock:
             self._idle.append(exporter)
         return offline_html(output)
 
-    def write(self, gradebook: Any, student: str, assignment: str, notebooks: list[str]) -> FeedbackResult:
+    def write(self, gradebook: Any, student: str, assignment: str, notebooks: list[str],
+              autograded: dict[str, Any] | None = None) -> FeedbackResult:
         """Render and write one student's feedback folder (nbgrader's layout); never raises.
+
+        ``autograded``: notebook name -> the autograded notebook just written, when at hand.
 
         The pages are rendered in a thread of their own, with the time limit: past it (or
         when rendering fails), each page is a plain page naming the problem, which is also
@@ -163,11 +181,19 @@ class FeedbackPages:
         folder = self.course.feedback_dir(student, assignment)
         pages: dict[str, str] = {}
         box: dict[str, BaseException] = {}
+        grades: dict[str, NotebookGrades | None] = {}
+        try:  # the gradebook is read here, in the caller's thread (its session belongs to it)
+            for name in notebooks:
+                grades[name] = None if gradebook is None else NotebookGrades.read(gradebook, student, assignment, name)
+        except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
+            box["error"] = err
 
         def run() -> None:
+            if "error" in box:
+                return
             try:
                 for name in notebooks:
-                    pages[name] = self.render(gradebook, student, assignment, name)
+                    pages[name] = self.render(grades[name], student, assignment, name, (autograded or {}).get(name))
             except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
                 box["error"] = err
 
@@ -207,60 +233,69 @@ class FeedbackPages:
                 os.chmod(os.path.join(dirpath, filename), self.permissions)
 
 
+@dataclass
+class NotebookGrades:
+    """What nbgrader's ``GetGrades`` reads for one submitted notebook, as plain values."""
+
+    scores: dict[str, tuple[Any, Any]]  # grade id -> (score, max score)
+    comments: dict[str, Any]            # grade id -> comment
+    score: float
+    max_score: float
+    late_penalty: float | None
+
+    @classmethod
+    def read(cls, gradebook: Any, student: str, assignment: str, notebook: str) -> NotebookGrades:
+        """One submission's grades and comments from an open gradebook (in the calling thread)."""
+        nb = gradebook.find_submission_notebook(notebook, assignment, student)
+        return cls({g.name: (g.score, g.max_score) for g in nb.grades}, {c.name: c.comment for c in nb.comments},
+                   float(nb.score), float(nb.max_score), nb.late_submission_penalty)
+
+
 def _open_gradebook_grades_class() -> Any:
     from nbgrader.preprocessors import GetGrades
 
-    class OpenGradebookGrades(GetGrades):  # type: ignore[misc]
-        """nbgrader's ``GetGrades`` reading from an open gradebook, one submission in two queries.
+    class PrefetchedGrades(GetGrades):  # type: ignore[misc]
+        """nbgrader's ``GetGrades`` filled from :class:`NotebookGrades` read beforehand.
 
         The same notebook metadata and resources as ``GetGrades`` (score, points, comment per
-        cell; score less the late penalty, max score and late penalty per notebook).
+        cell; score less the late penalty, max score and late penalty per notebook), without
+        opening the database and querying it cell by cell. Without ``prefetched``, or for a
+        cell the gradebook does not list, nbgrader's own lookups run.
         """
 
-        open_gradebook: Any = None
+        prefetched: NotebookGrades | None = None
 
         def preprocess(self, nb: Any, resources: Any) -> Any:
-            info = resources["nbgrader"]
-            if self.open_gradebook is None:
+            grades = self.prefetched
+            if grades is None:
                 return super().preprocess(nb, resources)
-            self.gradebook = self.open_gradebook
-            notebook = self.gradebook.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
-            self._grades = {g.name: g for g in notebook.grades}
-            self._comments = {c.name: c for c in notebook.comments}
             for index, cell in enumerate(nb.cells):
                 nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
-            late_penalty = notebook.late_submission_penalty
-            if late_penalty is None:
-                late_penalty = 0
-            resources["nbgrader"]["score"] = notebook.score - late_penalty
-            resources["nbgrader"]["max_score"] = notebook.max_score
+            late_penalty = grades.late_penalty if grades.late_penalty is not None else 0
+            resources["nbgrader"]["score"] = grades.score - late_penalty
+            resources["nbgrader"]["max_score"] = grades.max_score
             resources["nbgrader"]["late_penalty"] = late_penalty
             return nb, resources
 
         def _get_comment(self, cell: Any, resources: Any) -> None:
-            if self.open_gradebook is None:
+            if self.prefetched is None:
                 super()._get_comment(cell, resources)
                 return
             gid = cell.metadata["nbgrader"]["grade_id"]
-            comment = self._comments.get(gid)
-            if comment is None:  # as find_comment: a cell the gradebook does not know
-                super()._get_comment(cell, resources)
-                return
-            cell.metadata.nbgrader["comment"] = comment.comment
+            if gid not in self.prefetched.comments:
+                raise KeyError(f"the gradebook has no comment for cell {gid!r}")  # as find_comment's MissingEntry
+            cell.metadata.nbgrader["comment"] = self.prefetched.comments[gid]
 
         def _get_score(self, cell: Any, resources: Any) -> None:
-            if self.open_gradebook is None:
+            if self.prefetched is None:
                 super()._get_score(cell, resources)
                 return
             gid = cell.metadata["nbgrader"]["grade_id"]
-            grade = self._grades.get(gid)
-            if grade is None:
-                super()._get_score(cell, resources)
-                return
-            cell.metadata.nbgrader["score"] = grade.score
-            cell.metadata.nbgrader["points"] = grade.max_score
+            if gid not in self.prefetched.scores:
+                raise KeyError(f"the gradebook has no grade for cell {gid!r}")  # as find_grade's MissingEntry
+            cell.metadata.nbgrader["score"], cell.metadata.nbgrader["points"] = self.prefetched.scores[gid]
 
-    return OpenGradebookGrades
+    return PrefetchedGrades
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,18 +22,15 @@ from coursekit.course.cells import grade_id, is_grade, is_solution, is_test, is_
 from coursekit.errors import UntrustedFileError
 from coursekit.grading import records as rec
 from coursekit.grading.autograded import build_autograded
-from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.config import GradeConfig
 from coursekit.grading.protocol import Job, Output, Reply
-from coursekit.grading.sandbox import Sandbox, create_sandbox
+from coursekit.grading.sandbox import Sandbox
 from coursekit.grading.submissions import (
     Sources,
     Submission,
     discover,
     job_payload,
-    load_sources,
     prepare,
-    source_imports,
 )
 from coursekit.grading.verdicts import CellVerdict, judge_cell
 from coursekit.grading.workers import WorkerHandle, run_jobs
@@ -41,6 +38,8 @@ from coursekit.untrusted.files import read_regular
 from coursekit.untrusted.html import sanitize_notebook
 
 __all__ = ["BatchSummary", "WarmGrading", "grade_assignment"]
+
+from coursekit.grading.warmup import WarmGrading, grade_assignment  # noqa: E402 - light; re-exported
 
 
 @dataclass
@@ -68,7 +67,8 @@ class BatchSummary:
             if r.status != rec.OK:
                 lines.append(f"  {r.status:8} {r.student}/{r.notebook}: {r.reason or '; '.join(r.flags)}")
         lines += [f"  {name}: {path}" for name, path in self.outputs.items()]
-        lines += [f"  feedback failed for {s}: {p}" for s, p in self.feedback_problems.items()]
+        lines += [f"  feedback failed for {s}: {p} (a plain page says so in its place; the grades stand)"
+                  for s, p in self.feedback_problems.items()]
         lines += [f"  {p}" for p in self.record_problems]
         lines += [f"  {p}" for p in self.late]
         return "\n".join(lines)
@@ -82,6 +82,8 @@ class _Grader:
         self.course = course
         self.sources = sources
         self.sandbox = sandbox
+        #: (student, notebook) -> autograded notebook written in this run, until its feedback is made
+        self.autograded: dict[tuple[str, str], NotebookNode] = {}
 
     def record(self, sub: Submission, status: str, reason: str, score: float | None,
                cells: dict[str, Any], started: float) -> rec.Record:
@@ -123,6 +125,7 @@ class _Grader:
         graded_before = self.course.autograded_dir(sub.student, self.config.assignment) / f"{sub.notebook}.ipynb"
         hand_changed = _hand_changed(graded_before, graded)  # before it is overwritten: what formgrader showed
         self._write_autograded(sub, graded)
+        self.autograded[(sub.student, sub.notebook)] = graded  # for the feedback page, without reading it back
         unanswered = _unanswered(nb)
         timestamp = self.course.timestamp(sub.student, self.config.assignment)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
@@ -204,78 +207,10 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="nb", desc="grading", disable=not enabled, smoothing=0.1)
 
 
-class WarmGrading:
-    """A course with its sandbox, warm workers and feedback exporter, ready to grade runs.
-
-    ``coursekit grade`` builds one for a single run (:func:`grade_assignment`); the hub's
-    warm grader (:class:`coursekit.grading.service.Grader`) keeps one between submissions.
-    ``assignments``: the assignments whose source imports the workers load while warming.
-    """
-
-    def __init__(self, config: GradeConfig, assignments: list[str], echo: Callable[[str], None] = print,
-                 log_dir: Path | None = None) -> None:
-        config.validate()
-        self.config = config
-        self.course = Course(config.course)
-        budget = CgroupLimits(memory_mb=config.memory_mb * 2 + 1536, pids=config.nproc * 2 + 64)
-        self.sandbox: Sandbox = create_sandbox(config.sandbox, keep_out=[self.course.root], cgroup=budget)
-        self.sandbox.warm = sorted({m for a in assignments for m in source_imports(self.course.source_dir(a))})
-        echo(self.sandbox.summary())
-        logs = log_dir or self.course.root / "coursekit-grades" / config.assignment / "logs"
-        self.workers = [WorkerHandle(self.sandbox, i, config.caps(), logs) for i in range(config.workers)]
-        self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
-        self.feedback: Any = None
-        try:
-            for worker in self.workers:  # warm up while the grader reads the course
-                worker.spawn()
-            if config.feedback:
-                from coursekit.course.feedback import FeedbackPages
-
-                self.feedback = FeedbackPages(self.course)
-                self.feedback.warm()  # the template compiles while the workers start
-        except BaseException:
-            self.close()
-            raise
-
-    def sources(self, assignment: str, names: list[str]) -> Sources:
-        """The assignment's source and release notebooks, read again only when their files changed."""
-        folders = (self.course.source_dir(assignment), self.course.release_dir(assignment))
-        key = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                           for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file())) \
-            + tuple(names)
-        cached = self._sources.get(assignment)
-        if cached is None or cached[0] != key:
-            loaded = load_sources(folders[0], folders[1], names, self.course.ignore, self.course.delimiters)
-            self._sources[assignment] = cached = (key, loaded)
-        return cached[1]
-
-    def grade(self, config: GradeConfig, echo: Callable[[str], None] = print, *, keep_workers: bool = False) -> BatchSummary:
-        """Grade one run (``config.assignment``, ``config.students``) with this course's warm workers."""
-        config.validate()
-        return _grade(config, self, time.monotonic(), echo, keep_workers)
-
-    def close(self) -> None:
-        """Stop every worker (and so its sandbox)."""
-        for worker in self.workers:
-            worker.stop()
-
-
-def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
-    """Grade ``config.assignment`` of the course in ``config.course``; see the module docstring."""
-    started_run = time.monotonic()
-    warm = WarmGrading(config, [config.assignment], echo)
-    try:
-        return _grade(config, warm, started_run, echo, False)
-    finally:
-        warm.close()
-
-
 def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Callable[[str], None],
            keep_workers: bool) -> BatchSummary:
-    from coursekit.coursekeys import require_keys  # keys: <course>/bank, read here, outside the sandbox
-
     course = warm.course
-    require_keys(course.root, config.assignment)
+    warm.require_keys(config.assignment)  # keys: <course>/bank, read here, outside the sandbox
     with course.gradebook():  # one connection for the whole run (nested uses share it)
         names = course.notebooks(config.assignment)
         sources = warm.sources(config.assignment, names)
@@ -298,7 +233,8 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
                     summary.skipped.append(f"{student}/{name}")
                     continue
                 todo.append(Submission(student, name, folder))
-        after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None)
+        after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None,
+                              grader.autograded)
         _run(grader, todo, summary, warm.workers, after, keep_workers)
         summary.seconds = time.monotonic() - started_run
         if summary.graded:
@@ -314,11 +250,12 @@ class _AfterStudent:
     """
 
     def __init__(self, config: GradeConfig, course: Course, names: list[str], summary: BatchSummary,
-                 feedback: Any) -> None:
+                 feedback: Any, autograded: dict[tuple[str, str], NotebookNode]) -> None:
         from coursekit.course.late import late_penalty_preprocessor
         from coursekit.lms import lms_late_flags
 
         self.config, self.course, self.names, self.summary, self.feedback = config, course, names, summary, feedback
+        self.autograded = autograded
         self.waiting: dict[str, int] = {}
         self.pre = late_penalty_preprocessor(course.root, course.config)
         self.lms_late = lms_late_flags(course.root, config.assignment)
@@ -335,6 +272,7 @@ class _AfterStudent:
         self.waiting[student] -= 1
         if self.waiting[student]:
             return
+        written = {n: self.autograded.pop((student, n)) for n in self.names if (student, n) in self.autograded}
         mine = [r for r in self.summary.graded if r.student == student]
         if all(r.status == rec.FAILED for r in mine):
             return
@@ -351,7 +289,7 @@ class _AfterStudent:
         failed = {r.notebook for r in mine if r.status == rec.FAILED}
         folder = self.course.autograded_dir(student, self.config.assignment)
         notebooks = [n for n in self.names if n not in failed and (folder / f"{n}.ipynb").is_file()]
-        result = self.feedback.write(gb, student, self.config.assignment, notebooks)
+        result = self.feedback.write(gb, student, self.config.assignment, notebooks, written)
         if result.problem:
             self.summary.feedback_problems[student] = result.problem
 

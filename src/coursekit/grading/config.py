@@ -72,6 +72,8 @@ class GradeConfig:
     cell_outputs: int = field(default=50, metadata=_help("outputs kept per cell"))
     total_bytes: int = field(default=16_000_000, metadata=_help("all outputs of a notebook together (bytes)"))
     feedback: bool = field(default=True, metadata=_help("generate nbgrader feedback HTML afterwards"))
+    feedback_timeout: float = field(default=20.0, metadata=_help(
+        "seconds one student's feedback pages may take (past it: a plain page and a note)"))
     reports: bool = field(default=True, metadata=_help("write grades CSV, LMS CSV and class report"))
     progress: bool = field(default=True, metadata=_help("show a progress bar with ETA"))
 
@@ -83,7 +85,7 @@ class GradeConfig:
             raise GradingError(f"grading config: sandbox {self.sandbox!r} unknown; choose auto, bwrap or rlimits")
         if self.cell_timeout is not None and self.cell_timeout <= 0:
             raise GradingError(f"grading config: cell_timeout must be positive (got {self.cell_timeout})")
-        for name in ("total_timeout", "memory_mb", "cpu_seconds", "file_mb", "nproc", "stream_chars", "data_bytes",
+        for name in ("total_timeout", "feedback_timeout", "memory_mb", "cpu_seconds", "file_mb", "nproc", "stream_chars", "data_bytes",
                      "answer_bytes", "cell_outputs", "total_bytes"):
             if getattr(self, name) <= 0:
                 raise GradingError(f"grading config: {name} must be positive (got {getattr(self, name)})")

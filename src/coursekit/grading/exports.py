@@ -88,12 +88,17 @@ def hand_grades(course: Course, assignment: str) -> dict[str, dict[str, tuple[fl
     return out
 
 
-def lms_grades(course: Course, assignment: str, records: list[rec.Record]) -> dict[str, Any]:
-    """student -> :class:`coursekit.lms.StudentGrade` from the gradebook (hand grades, comments, penalty, pending)."""
+def lms_grades(course: Course, assignment: str, records: list[rec.Record],
+               by_hand: dict[str, dict[str, tuple[float | None, str, bool]]] | None = None) -> dict[str, Any]:
+    """student -> :class:`coursekit.lms.StudentGrade` from the gradebook (hand grades, comments, penalty, pending).
+
+    ``by_hand``: :func:`hand_grades` when already read.
+    """
     from coursekit.lms import StudentGrade
 
     failed = {r.student: f"{r.notebook}: {r.reason}" for r in records if r.status == rec.FAILED}
-    by_hand = hand_grades(course, assignment)
+    if by_hand is None:
+        by_hand = hand_grades(course, assignment)
     out = {}
     with course.gradebook() as gb:
         for sub in gb.assignment_submissions(assignment):
@@ -114,8 +119,10 @@ def write_exports(course: Course, assignment: str,
     records = rec.load_records(course.root, assignment, problems)
     folder = rec.records_dir(course.root, assignment).parent
     columns, rows = grades_table(records)
-    book = course.totals(assignment)
-    from_book = lms_grades(course, assignment, records)
+    with course.gradebook():  # one connection for every read below
+        book = course.totals(assignment)
+        by_hand = hand_grades(course, assignment)
+        from_book = lms_grades(course, assignment, records, by_hand)
     columns[3:3] = ["gradebook_score", "late_penalty", "manual_grading_pending"]
     for row in rows:
         total, pending = book.get(row["student"], (None, False))
@@ -124,7 +131,6 @@ def write_exports(course: Course, assignment: str,
         row["gradebook_score"] = "" if row["status"] == rec.FAILED or total is None else _num(max(total - penalty, 0))
         row["late_penalty"] = _num(penalty)
         row["manual_grading_pending"] = "yes" if pending and row["status"] != rec.FAILED else "no"
-    by_hand = hand_grades(course, assignment)
     for question in dict.fromkeys(q for mine in by_hand.values() for q in mine):
         columns += [question, f"{question} comment"]
         for row in rows:

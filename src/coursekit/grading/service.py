@@ -19,7 +19,8 @@ Use (the hub's grading service, after ``nbgrader collect`` put the submission in
     with Grader(course_dir) as grader:          # workers start warming now
         summary = grader.grade("ps1", "ada")    # a BatchSummary; call again for each submission
         record = summary.graded[0]              # status "ok" / "flagged" / "failed", score, reason
-        summary.feedback_problems               # {} when the feedback page was written
+        summary.feedback_problems               # {} when nbgrader's feedback page was written; else
+                                                # {student: why} and a plain page stands in its place
 
 ``Grader(course_dir, workers=1, sandbox="auto", cell_timeout=None, feedback=True, reports=True,
 **more)`` takes any :class:`~coursekit.grading.config.GradeConfig` field as a keyword.
@@ -37,8 +38,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.batch import BatchSummary, WarmGrading
+from coursekit.grading.batch import BatchSummary
 from coursekit.grading.config import GradeConfig
+from coursekit.grading.warmup import WarmGrading
 
 __all__ = ["Grader"]
 
@@ -48,16 +50,12 @@ class Grader:
 
     def __init__(self, course: Path | str, *, workers: int = 1, echo: Callable[[str], None] | None = None,
                  **settings: Any) -> None:
-        from coursekit.course import Course
-
         root = Path(course).resolve()
         self.echo: Callable[[str], None] = echo or (lambda _text: None)
-        assignments = Course(root).assignments()
-        first = assignments[0] if assignments else ""
-        self.config = GradeConfig(course=root, assignment=first, workers=workers, force=True, progress=False,
+        self.config = GradeConfig(course=root, assignment="", workers=workers, force=True, progress=False,
                                   **settings).validate()
         self._lock = threading.Lock()
-        self._warm: WarmGrading | None = WarmGrading(self.config, assignments, self.echo,
+        self._warm: WarmGrading | None = WarmGrading(self.config, None, self.echo,
                                                      log_dir=root / "coursekit-grades" / "service-logs")
 
     @property

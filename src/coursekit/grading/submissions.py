@@ -15,15 +15,16 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit.checks.calls import HiddenTestsError, sandbox_source
-from coursekit.course.cells import grade_id, is_solution, is_test
+from coursekit.course.cells import grade_id, is_test
 from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, strip_hidden
 from coursekit.errors import UntrustedFileError
 from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
 from coursekit.grading.protocol import CellCode, Job, Limits
+from coursekit.grading.warmup import source_imports  # moved: light to import, so workers start first
 from coursekit.untrusted.files import is_plain_dir, read_regular, walk_regular
 
 __all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources",
-           "sandbox_code"]
+           "sandbox_code", "source_imports"]
 
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
 
@@ -205,38 +206,3 @@ def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], igno
                                                                 for pat in ignore):
             data[name] = path.read_bytes()
     return Sources(sources, releases, data, delimiters)
-
-
-def source_imports(source_dir: Path) -> list[str]:
-    """Modules imported by the instructor's (trusted) non-answer code cells, for warming workers.
-
-    >>> import tempfile, json, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> cell = {"cell_type": "code", "source": "import math\\nfrom pandas import read_csv", "metadata": {}}
-    >>> _ = (d / "a.ipynb").write_text(json.dumps({"cells": [cell]}))
-    >>> source_imports(d)
-    ['math', 'pandas']
-    """
-    import ast
-    import json
-
-    found: list[str] = []
-    for path in sorted(source_dir.glob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (OSError, ValueError):
-            continue
-        for cell in cells:
-            if not isinstance(cell, dict) or cell.get("cell_type") != "code" or is_solution(cell):
-                continue
-            text = "".join(cell.get("source", ""))
-            try:
-                tree = ast.parse("\n".join(l for l in text.splitlines() if not l.lstrip().startswith(("%", "!"))))
-            except SyntaxError:
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    found += [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    found.append(node.module)
-    return list(dict.fromkeys(found))

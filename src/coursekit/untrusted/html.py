@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from typing import Any
 
@@ -81,10 +82,18 @@ def markdown_as_safe_html(text: str) -> str:
     >>> markdown_as_safe_html("[x](javascript:alert(1)) *ok*")
     '<div class="coursekit-markdown"><p><a rel="noopener noreferrer nofollow">x</a> <em>ok</em></p>&#10;</div>'
     """
+    # The instructor's markdown cells are the same in every submission: short texts are remembered.
+    return _markdown_cached(text) if len(text) <= 20_000 else _markdown_as_safe_html(text)
+
+
+def _markdown_as_safe_html(text: str) -> str:
     from nbconvert.filters import markdown2html
 
     html = sanitize_fragment(markdown2html(text))
     return '<div class="coursekit-markdown">' + html.replace("\r", "").replace("\n", "&#10;") + "</div>"
+
+
+_markdown_cached = functools.lru_cache(maxsize=2048)(_markdown_as_safe_html)
 
 
 def _clean_output(output: dict[str, Any]) -> dict[str, Any]:
