@@ -1,7 +1,10 @@
 """Grader side of the warm workers: start them, send jobs, survive their death.
 
 A :class:`WorkerHandle` owns one sandboxed worker process and speaks the typed protocol
-of :mod:`coursekit.grading.protocol` with it. :func:`run_jobs` spreads jobs over a thread
+of :mod:`coursekit.grading.protocol` with it: a job is a header line and the job's
+JSON (read by the worker's per-job supervisor, never by its template); the answer is the
+supervisor's :class:`Reply`, then the template's :class:`Cleaned` once the submission's
+processes and kernel objects are gone. :func:`run_jobs` spreads jobs over a thread
 pool (one thread per worker) and hands every result back to the caller's thread, in
 completion order, so the gradebook is written by one thread only.
 """
@@ -20,12 +23,23 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from coursekit.grading.cgroups import remove as remove_cgroups
-from coursekit.grading.protocol import Job, OutputCaps, ProtocolError, Ready, Reply
+from coursekit.grading.protocol import (
+    Cleaned,
+    Job,
+    OutputCaps,
+    ProtocolError,
+    Ready,
+    Reply,
+    job_header,
+    worker_message,
+)
 from coursekit.grading.sandbox import Sandbox
 
 __all__ = ["WorkerHandle", "WorkerFailure", "run_jobs"]
 
 START_TIMEOUT = 120.0
+#: How long the template may take to kill and wipe what a submission left.
+CLEAN_TIMEOUT = 60.0
 
 
 class WorkerFailure(Exception):
@@ -43,6 +57,7 @@ class WorkerHandle:
         self.proc: subprocess.Popen[bytes] | None = None
         self.buffer = b""
         self.info: Ready | None = None
+        self.cleaning = False  # a reply came; the template's Cleaned line is still due
 
     def spawn(self) -> None:
         """Start the worker process; it warms up while the grader prepares jobs."""
@@ -51,6 +66,7 @@ class WorkerHandle:
             self.proc = self.sandbox.popen(self.index, self.caps, log)
         self.buffer = b""
         self.info = None
+        self.cleaning = False
 
     def wait_ready(self) -> None:
         try:
@@ -63,20 +79,36 @@ class WorkerHandle:
         self.spawn()
         self.wait_ready()
 
+    def _settle(self) -> None:
+        """Wait for the previous job's Cleaned line; a worker that does not send it is restarted."""
+        if not self.cleaning:
+            return
+        try:
+            Cleaned.from_json(self._read_line(time.monotonic() + CLEAN_TIMEOUT))
+            self.cleaning = False
+        except (ProtocolError, WorkerFailure):
+            self.stop()
+
     def run(self, job: Job, timeout: float) -> Reply:
         """Send ``job``, wait up to ``timeout`` seconds for its reply."""
+        self._settle()
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         elif self.info is None:
             self.wait_ready()
         assert self.proc is not None and self.proc.stdin is not None
+        payload = job.to_json().encode()
         try:
-            self.proc.stdin.write((job.to_json() + "\n").encode())
+            self.proc.stdin.write(job_header(len(payload)) + payload)
             self.proc.stdin.flush()
-            result = Reply.from_json(self._read_line(time.monotonic() + timeout))
+            result = worker_message(self._read_line(time.monotonic() + timeout))
         except (OSError, ProtocolError, WorkerFailure) as err:
             self.stop()
             raise WorkerFailure(f"the sandbox worker stopped while running this submission ({err})") from err
+        if isinstance(result, Cleaned):  # the supervisor ended without an answer; its input may be half-read
+            self.stop()
+            raise WorkerFailure(f"the sandbox worker stopped while running this submission ({result.status})")
+        self.cleaning = True
         if result.job != job.key:
             self.stop()
             raise WorkerFailure("the sandbox worker answered for another job")
@@ -122,6 +154,7 @@ class WorkerHandle:
             shutil.rmtree(scratch, ignore_errors=True)
         remove_cgroups(getattr(self.proc, "coursekit_cgroups", []))
         self.proc = None
+        self.cleaning = False
 
 
 def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
