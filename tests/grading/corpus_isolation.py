@@ -26,9 +26,10 @@ FIRST = "ps1-landmark-front-crest-answer"
 PARTIAL = ["ps1-landmark-front-crest-answer", "ps1-sitting-movement-answer", "ps1-flexors-limit-extension-answer"]
 FOUND = "ckiso-found"
 USERNS = "ckiso-userns"
-SCAVENGER = "n-scavenger"
-USERNS_STUDENT = "p-user-namespace"
-PLANTER = "c-planter"
+PREFIX = "iso-"  # student ids of this corpus (unique when the lead merges corpora into one batch)
+SCAVENGER = PREFIX + "n-scavenger"
+USERNS_STUDENT = PREFIX + "p-user-namespace"
+PLANTER = PREFIX + "c-planter"
 #: student -> the secret token in every answer cell of theirs (filled by :func:`write`)
 TOKENS: dict[str, str] = {}
 
@@ -218,7 +219,7 @@ PLANT, SCAVENGE, USER_NAMESPACE = (code.replace("KEY_SYSCALLS", KEY_SYSCALLS) fo
 
 
 def _token(student: str) -> str:
-    return f"{student[0]}-" + hashlib.sha256(student.encode()).hexdigest()[:8]
+    return f"{student.removeprefix(PREFIX)[0]}-" + hashlib.sha256(student.encode()).hexdigest()[:8]
 
 
 def _wrapped(student: str, answers: dict[str, str]) -> dict[str, str]:
@@ -239,11 +240,11 @@ def write(course: Path) -> dict[str, tuple[str, float]]:
     points = points_per_answer(course)
     full, partial = sum(points.values()), sum(points[g] for g in PARTIAL)
     plan: dict[str, tuple[str, float]] = {}
-    for prefix in ("a", "z"):
-        submit(course, f"{prefix}-honest-correct", answers=_wrapped(f"{prefix}-honest-correct", answers))
-        submit(course, f"{prefix}-honest-partial",
-               answers=_wrapped(f"{prefix}-honest-partial", {g: answers[g] for g in PARTIAL}))
-        plan |= {f"{prefix}-honest-correct": ("exact", full), f"{prefix}-honest-partial": ("exact", partial)}
+    for letter in ("a", "z"):
+        correct, some = f"{PREFIX}{letter}-honest-correct", f"{PREFIX}{letter}-honest-partial"
+        submit(course, correct, answers=_wrapped(correct, answers))
+        submit(course, some, answers=_wrapped(some, {g: answers[g] for g in PARTIAL}))
+        plan |= {correct: ("exact", full), some: ("exact", partial)}
     planted = _wrapped(PLANTER, answers)
     last = list(planted)[-1]
     planted[last] += "\n" + PLANT.replace("DATA_LITERAL", repr("\n".join(planted.values())))

@@ -45,8 +45,8 @@ def check_plan(plan: dict[str, tuple[str, float]], records: dict[str, rec.Record
             (r.status == rec.FAILED or (r.score is not None and r.score <= honest))
         if not ok:
             problems.append(f"{student}: expected {expect} {honest}, got {r.status} {r.score} ({r.reason})")
-        if r.seconds > 30:
-            problems.append(f"{student}: took {r.seconds} s")
+        if any("time limit" in f or "did not stop" in f for f in r.flags):  # every search fits in its cell's time
+            problems.append(f"{student}: {r.flags}")
     return problems
 
 
@@ -97,7 +97,7 @@ def test_a_scavenger_after_honest_students_and_a_planter_finds_nothing(course: P
 def test_without_namespaces_student_code_still_gets_no_user_namespace(course: Path) -> None:
     """The rlimits fallback installs the same seccomp filter in every child."""
     plan = corpus.write(course)
-    plan = {s: p for s, p in plan.items() if s in (corpus.USERNS_STUDENT, "a-honest-correct")}
+    plan = {s: p for s, p in plan.items() if s in (corpus.USERNS_STUDENT, corpus.PREFIX + "a-honest-correct")}
     summary = grade_assignment(config(course, sandbox="rlimits", students=sorted(plan)))
     records = {r.student: r for r in summary.graded}
     assert sorted(records) == sorted(plan) and check_plan(plan, records) == []
