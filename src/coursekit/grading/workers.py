@@ -17,6 +17,7 @@ import select
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -58,11 +59,15 @@ class WorkerHandle:
         self.buffer = b""
         self.info: Ready | None = None
         self.cleaning = False  # a reply came; the template's Cleaned line is still due
+        self.closed = False  # set by close(): no new worker process is started afterwards
+        self.lock = threading.Lock()  # stop() from the batch's thread and from a worker thread
 
     def spawn(self) -> None:
         """Start the worker process; it warms up while the grader prepares jobs."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
+        with self.lock, open(self.log_path, "ab") as log:
+            if self.closed:
+                raise WorkerFailure("grading was stopped")
             self.proc = self.sandbox.popen(self.index, self.caps, log)
         self.buffer = b""
         self.info = None
@@ -131,8 +136,17 @@ class WorkerHandle:
         line, self.buffer = self.buffer.split(b"\n", 1)
         return line
 
+    def close(self) -> None:
+        """Stop the worker for good: a thread still running a job cannot start a new one."""
+        self.closed = True
+        self.stop()
+
     def stop(self) -> None:
         """Kill the worker's whole process group (and so its sandbox)."""
+        with self.lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.proc is None:
             return
         try:
@@ -190,5 +204,7 @@ def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
-            worker.stop()
+            worker.close()
         pool.shutdown(wait=True)
+        for worker in workers:  # every thread is done: the handles may start workers again
+            worker.closed = False
