@@ -29,6 +29,12 @@ LAB_PORT ?= 8888
 HUB_ROOT ?= /srv/coursekit-hub
 HUB_PORT ?= 8010
 HUB_NODE = $(BUILD_DIR)/hub-node
+# The hub the book's launch buttons open (`make book HUB_URL=https://hub.your-university.edu`);
+# unset, _config.yml's launch_buttons.jupyterhub_url (the local `make hub`) is used.
+HUB_URL ?=
+ifneq ($(strip $(HUB_URL)),)
+export COURSEKIT_HUB_URL := $(HUB_URL)
+endif
 # pytest options; XDIST is dropped automatically when pytest-xdist is unavailable.
 XDIST ?= -n 2 --dist loadgroup
 PYTEST_ARGS ?=

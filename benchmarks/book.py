@@ -135,12 +135,23 @@ def run(page: str = "book/pelvic-tilt.md", baseline: bool = True, keep: bool = F
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _target(step: Step, clean: float | None) -> tuple[str, str]:
+    """The step's target and whether it is met ("-" for the baseline)."""
+    if step.name.startswith("clean"):
+        return f"<= {CLEAN_TARGET_S:.0f} s", "yes" if step.seconds <= CLEAN_TARGET_S else "NO"
+    share = ONE_PAGE_SHARE if step.name.startswith("one page") else NO_CHANGE_SHARE if step.name == "no change" else None
+    if share is None or not clean:
+        return "-", "-"
+    return f"<= {share:.0%} of clean", "yes" if step.seconds <= share * clean else "NO"
+
+
 def table(steps: list[Step]) -> str:
     clean = next((s.seconds for s in steps if s.name.startswith("clean")), None)
-    rows = [("build", "seconds", "share of clean", "cpu seconds", "pages executed", "exit")]
+    rows = [("build", "seconds", "share of clean", "target", "met", "cpu seconds", "pages executed", "exit")]
     for s in steps:
         share = f"{s.seconds / clean:.0%}" if clean else "-"
-        rows.append((s.name, f"{s.seconds:.1f}", share, f"{s.cpu_seconds:.1f}", str(s.executed), str(s.returncode)))
+        rows.append((s.name, f"{s.seconds:.1f}", share, *_target(s, clean), f"{s.cpu_seconds:.1f}", str(s.executed),
+                     str(s.returncode)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))

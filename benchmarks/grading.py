@@ -75,6 +75,7 @@ def make_course(root: Path, assignment: str, env: dict[str, str]) -> Path:
     course.mkdir(parents=True)
     shutil.copy(REPO / "assignments" / "nbgrader_config.py", course)
     shutil.copytree(REPO / "assignments" / "source" / assignment, course / "source" / assignment)
+    shutil.copytree(REPO / "assignments" / "bank", course / "bank")  # the graded keys coursekit grade reads
     for _ in range(3):  # generate_assignment occasionally fails while files are being rewritten
         done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=course,
                               env=env, capture_output=True, text=True)

@@ -32,6 +32,14 @@ def test_book_table_gives_shares_of_the_clean_build_and_flags_missed_targets():
              book.Step("no change", 4.0, 2.0, 0, 0)]
     text = book.table(steps)
     assert "| 20%" in text and "| 10%" in text and "| 100%" in text
+    rows = {line.split(" | ")[0].strip(): [c.strip() for c in line.split(" | ")] for line in text.splitlines()[2:]}
+    assert rows["clean (empty cache)"][3:5] == ["<= 45 s", "yes"]
+    assert rows["one page edited (book/pelvic-tilt.md)"][3:5] == ["<= 25% of clean", "yes"]
+    assert rows["no change"][3:5] == ["<= 15% of clean", "yes"]
+    assert rows["before: force, serial, --all"][3:5] == ["-", "-"]
+    slow_text = book.table([book.Step("clean (empty cache)", 50.0, 55.0, 15, 0), book.Step("no change", 8.0, 2.0, 0, 0)])
+    slow = {line.split(" | ")[0].strip(): [c.strip() for c in line.split(" | ")] for line in slow_text.splitlines()[2:]}
+    assert slow["clean (empty cache)"][3:5] == ["<= 45 s", "NO"] and slow["no change"][3:5] == ["<= 15% of clean", "NO"]
     assert book.verdict(steps) == []
     slow = steps[:2] + [book.Step("one page edited (x)", 12.0, 6.0, 2, 0), book.Step("no change", 7.0, 2.0, 0, 0)]
     assert book.verdict(slow) == ["one-page rebuild 30% of clean > 25%", "no-change rebuild 18% of clean > 15%",

@@ -6,16 +6,18 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from myst_nb.core.config import ipywidgets_js_factory
 from sphinx.errors import ExtensionError
 from sphinx.ext.mathjax import MATHJAX_URL
 
-from coursekit import anatomy
+from coursekit import anatomy, bookexec
 from coursekit.sphinx import offline
 
 book = pytest.mark.book
+ROOT = Path(__file__).resolve().parents[1]
 
 # Links a reader may click (repository, Binder) are fine; anything the browser would
 # *load* by itself must come from the site.
@@ -139,14 +141,19 @@ def test_every_image_has_alt_text(built_book):
 
 
 @book
-@pytest.mark.xfail(reason="since pages are executed into jupyter-cache (execute_notebooks: cache), the theme's "
-                          "download button offers the page's .md source, not the executed .ipynb (issue 15 regression, open)",
-                   strict=False)
-def test_the_welcome_notebook_can_be_downloaded_executed(built_book):
+def test_every_lesson_can_be_downloaded_as_an_executed_notebook(built_book):
+    """The theme's download menu offers each notebook page as a .ipynb with its outputs."""
     notebook = built_book / "_sources" / "book" / "index.ipynb"
-    assert notebook.is_file()
-    assert "gluteus maximus" in notebook.read_text(encoding="utf-8")  # executed output of the table cell
-    assert 'href="../_sources/book/index.ipynb"' in (built_book / "book" / "index.html").read_text(encoding="utf-8")
+    nb = nbformat.read(notebook, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code and all(cell.outputs for cell in code), "a code cell of the downloaded notebook has no output"
+    html_outputs = [out["data"]["text/html"] for cell in code for out in cell.outputs if "text/html" in out.get("data", {})]
+    assert any("gluteus maximus" in text for text in html_outputs)  # the executed muscle table
+    button = soup(built_book / "book" / "index.html").select_one("a.btn-download-notebook-button")
+    assert button is not None and button["href"] == "../_sources/book/index.ipynb"
+    pages = [p for p in bookexec.toc_files(ROOT) if p.suffix == ".md"]
+    missing = [p.stem for p in pages if not (built_book / "_sources" / "book" / f"{p.stem}.ipynb").is_file()]
+    assert len(pages) >= 10 and missing == []
 
 
 def test_offline_config_swaps_every_cdn_default_for_a_vendored_file():

@@ -22,6 +22,7 @@ __all__ = [
     "ExportError",
     "NotebookError",
     "GradingError",
+    "HiddenTestsError",
     "BankError",
     "KeysElsewhereError",
     "AuditError",
@@ -86,6 +87,14 @@ class NotebookError(CourseKitError):
 
 class GradingError(CourseKitError):
     """Grading a submission or a batch failed for a reason the instructor must act on."""
+
+
+class HiddenTestsError(GradingError):
+    """A test cell's hidden region holds something other than ``grade(...)`` calls; ``line`` is 1-based in the cell."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        self.line, self.problem = line, problem
+        super().__init__(f"test cell, line {line}: {problem}")
 
 
 class KeysElsewhereError(QuestionError):

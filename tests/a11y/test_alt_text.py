@@ -12,6 +12,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from html_nodes import attr, string
+
 pytestmark = [pytest.mark.book]
 
 #: A description names what is drawn and what it shows: at least this many words.
@@ -30,11 +32,11 @@ def _figures(html: str) -> list[tuple[str, str]]:
     doc = BeautifulSoup(html, "html.parser")
     out = []
     for img in doc.find_all("img"):
-        if img.get("src", "").endswith((".svg", ".ico")) or "logo" in " ".join(img.get("class", [])):
+        if attr(img, "src", "").endswith((".svg", ".ico")) or "logo" in " ".join(img.get_attribute_list("class")):
             continue
         figure = img.find_parent("figure")
         cap = figure.find("figcaption") if figure else None
-        out.append(((img.get("alt") or "").strip(), cap.get_text(" ", strip=True) if cap else ""))
+        out.append((attr(img, "alt", "").strip(), cap.get_text(" ", strip=True) if cap else ""))
     return out
 
 
@@ -42,7 +44,7 @@ def _widget_figures(html: str) -> list[tuple[str, str]]:
     doc = BeautifulSoup(html, "html.parser")
     out = []
     for script in doc.find_all("script", type="application/vnd.jupyter.widget-state+json"):
-        state = json.loads(script.string)
+        state = json.loads(string(script))
         for model in state.get("state", {}).values():
             value = model.get("state", {}).get("value")
             if isinstance(value, str) and "<img" in value:

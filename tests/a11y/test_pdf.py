@@ -39,7 +39,9 @@ def toc_titles() -> list[str]:
     titles = []
     for name in files:
         source = (ROOT / f"{name}.md").read_text(encoding="utf-8")
-        titles.append(re.search(r"^# (.+)$", source, re.M).group(1).strip())
+        title = re.search(r"^# (.+)$", source, re.M)
+        assert title is not None, f"{name}.md has no '# ' title line"
+        titles.append(title.group(1).strip())
     return titles
 
 
@@ -142,4 +144,5 @@ def test_pages_are_rendered_as_pictures_for_review(course_pdf, printed):
     for shot in shots:
         image = Image.open(shot).convert("L")
         assert image.size[1] > image.size[0]                         # A4 portrait
-        assert image.getextrema()[0] < 100, f"{shot.name} is blank"  # some dark text on it
+        darkest = image.getextrema()[0]                             # one band ("L"): (min, max)
+        assert isinstance(darkest, int | float) and darkest < 100, f"{shot.name} is blank"  # some dark text on it

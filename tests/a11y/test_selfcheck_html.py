@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from coursekit import bank
 from coursekit.sphinx import selfcheck
+from html_nodes import attr, one
 
 
 def hostile(kind: str, **extra):
@@ -24,10 +25,10 @@ def test_option_text_and_ids_are_escaped_not_markup():
     html = selfcheck.render_form(hostile("choice"))
     doc = BeautifulSoup(html, "html.parser")
     assert doc.find("b") is None and len(doc.find_all("script")) == 1   # only the JSON key
-    label = doc.select_one("label.coursekit-sc-option")
+    label = one(doc, "label.coursekit-sc-option")
     assert "<b>bold</b> & </script>" in label.get_text()
-    assert doc.select_one("input")["value"] == 'a"><script>alert(1)</script>'
-    assert doc.select_one("form")["data-question"] == 'q.<evil>"'
+    assert one(doc, "input")["value"] == 'a"><script>alert(1)</script>'
+    assert one(doc, "form")["data-question"] == 'q.<evil>"'
 
 
 def test_the_json_key_cannot_close_its_script_element():
@@ -41,21 +42,21 @@ def test_the_json_key_cannot_close_its_script_element():
 def test_number_fields_say_their_unit_and_are_named_by_the_prompt():
     q = bank.question("lessons.pelvic-tilt.compute")
     doc = BeautifulSoup(selfcheck.render_form(q), "html.parser")
-    field = doc.select_one("input.coursekit-sc-input")
+    field = one(doc, "input.coursekit-sc-input")
     uid = "sc-" + q.id.replace(".", "-")
     assert field["aria-labelledby"] == f"{uid}-prompt"
-    assert doc.select_one(f"#{field['aria-describedby']}").get_text() == "A number in degrees"
+    assert one(doc, f"#{field['aria-describedby']}").get_text() == "A number in degrees"
     assert field["inputmode"] == "decimal"
-    feedback = doc.select_one(".coursekit-sc-feedback")
+    feedback = one(doc, ".coursekit-sc-feedback")
     assert feedback["role"] == "status" and feedback["aria-live"] == "polite"
-    reveal = doc.select_one(".coursekit-sc-reveal")
+    reveal = one(doc, ".coursekit-sc-reveal")
     assert reveal["aria-controls"] == f"{uid}-answer" and reveal["aria-expanded"] == "false"
 
 
 def test_choices_are_a_group_named_by_the_prompt():
     q = bank.question("lessons.gripping.measured")
     doc = BeautifulSoup(selfcheck.render_form(q), "html.parser")
-    group = doc.select_one("fieldset.coursekit-sc-options")
-    assert group["aria-labelledby"].endswith("-prompt")
+    group = one(doc, "fieldset.coursekit-sc-options")
+    assert attr(group, "aria-labelledby").endswith("-prompt")
     assert [i["value"] for i in group.select("input[type=checkbox]")] == [o.key for o in q.options]
     assert all(i.find_parent("label") is not None for i in group.select("input"))   # each option names its box

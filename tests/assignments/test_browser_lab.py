@@ -8,15 +8,6 @@ check and reads the visible feedback. Screenshots go to ``test-artifacts/screens
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +16,7 @@ import pytest
 
 from coursekit import assignments
 from coursekit.course import cells as md
+from jupyter_servers import jupyter_lab
 
 from .conftest import REPO
 
@@ -36,68 +28,11 @@ SETTINGS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _configure(home: Path, root: Path, port: int, token: str) -> dict[str, str]:
-    """A private Jupyter config/runtime/settings dir so the test touches nothing of the user's."""
-    config, settings = home / "config", home / "settings"
-    config.mkdir(parents=True)
-    for name, value in SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value), encoding="utf-8")
-    server = {
-        "ServerApp": {"ip": "127.0.0.1", "port": port, "port_retries": 0, "open_browser": False, "root_dir": str(root),
-                      "allow_root": True},
-        "IdentityProvider": {"token": token},
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                   "expose_app_in_browser": True, "user_settings_dir": str(settings),
-                   "workspaces_dir": str(home / "workspaces")},
-    }
-    (config / "jupyter_server_config.json").write_text(json.dumps(server), encoding="utf-8")
-    bindir = str(Path(sys.executable).parent)
-    return {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-
-
-@contextlib.contextmanager
-def jupyter_lab(root: Path, home: Path) -> Iterator[tuple[str, str]]:
-    """JupyterLab serving ``root``; yields (base URL, token) once it answers."""
-    port, token = _free_port(), secrets.token_hex(16)
-    env = _configure(home, root, port, token)
-    log = (home / "lab.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}api/status?token={token}", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start; see {home / 'lab.log'}") from None
-                time.sleep(0.3)
-        yield base, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 @pytest.fixture
 def lab(released_course, tmp_path) -> Iterator[tuple[str, str, Path]]:
     student = tmp_path / "student"
     assignments.workspace(released_course.root, ["ps1"], to=student)
-    with jupyter_lab(student, tmp_path / "jupyter") as (base, token):
+    with jupyter_lab(student, tmp_path / "jupyter", settings=SETTINGS, expose_app=True) as (base, token):
         yield base, token, student
 
 

@@ -76,7 +76,7 @@ def test_nerve_and_attachment_keys_agree_with_muscles_csv():
 
 
 def test_the_ligament_and_limit_keys_agree_with_ligaments_csv():
-    biggest = max((lig for lig in clinical.ligaments() if lig.cross_section_mm2), key=lambda lig: lig.cross_section_mm2)
+    biggest = max((lig for lig in clinical.ligaments() if lig.cross_section_mm2), key=lambda lig: lig.cross_section_mm2 or 0.0)
     assert next(o.text for o in bank.question("ps4.main-limit").options if o.correct) == "The iliofemoral ligament"
     assert biggest.name == "iliofemoral ligament" and anatomy.Action.EXTENSION in biggest.taut_in
     one_joint = {o.text for o in bank.question("ps4.limit-knee").options if o.correct}

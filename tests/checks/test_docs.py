@@ -37,6 +37,7 @@ def test_code_cells_on_the_page_run_and_show_results():
     for cell in blocks("{code-cell} ipython3"):
         tree = ast.parse(cell)
         last = tree.body.pop()
+        assert isinstance(last, ast.Expr), "each code cell ends with an expression whose value it shows"
         exec(compile(tree, "page", "exec"), namespace)
         outputs.append(eval(compile(ast.Expression(last.value), "page", "eval"), namespace))
     graded, student = outputs[0], outputs[1]

@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ import pytest
 
 from coursekit.hub.layout import HubLayout
 from coursekit.hub.provision import instructor_env
+from jupyter_servers import wait_for_url
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "coursekit-hub-test-password"
@@ -111,21 +111,6 @@ def _stop_leftovers(layout: HubLayout) -> None:
     time.sleep(0.5)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/hub/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"jupyterhub not healthy after {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     reason = _skip_reason()
@@ -151,7 +136,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(REPO / "hub" / "jupyterhub_config.py")],
                                    env=env, cwd=layout.state, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_healthy(layout.url, process, log)
+        wait_for_url(f"{layout.url}/hub/health", process, log, timeout=90, what="jupyterhub")
         yield Hub(layout, env, process, log)
     finally:
         process.terminate()

@@ -48,7 +48,7 @@ def wait_for_history(hub: Hub, student: str, assignment: str, count: int, timeou
         done = [e for e in history(hub) if e["student"] == student and e["assignment"] == assignment]
         if len(done) >= count:
             return done[count - 1]
-        time.sleep(1)
+        time.sleep(0.25)
     raise AssertionError(f"{student} {assignment}: not graded within {timeout} s; hub log:\n{hub.log.read_text()[-3000:]}")
 
 
@@ -145,3 +145,43 @@ def test_the_students_environment_holds_no_answer_key(hub: Hub) -> None:
     done = hub.as_user(hub.layout.students[0], f"python -c \"{probe}\"")
     assert done.returncode == 0, done.stderr
     assert str(key) not in done.stdout and done.stdout.startswith("None")
+
+
+def test_grading_on_submission_keeps_a_warm_grader_and_the_command_still_grades_alone(hub: Hub) -> None:
+    """Warm grader and ``coursekit grade`` command side by side (``[grading] warm``): same score.
+
+    Submission-to-feedback latency (from ``nbgrader submit`` starting until the feedback is
+    released into the exchange) is written to ``test-artifacts/hub-latency.json``; it is measured, not judged
+    (the machine is shared): see benchmarks for speed targets.
+    """
+    student, course = hub.layout.students[0], hub.layout.course
+    settings = course / "hub.toml"
+    original = settings.read_text()
+    assert "\nwarm = true\n" in original
+    assert hub.as_user(student, "test -d ps1 || nbgrader fetch_assignment ps1").returncode == 0
+    answer(hub, student, "ps1", correct_answers("ps1"))
+    latency: dict[str, list[float]] = {"warm": [], "command": []}
+    service: dict[str, list[float]] = {"warm": [], "command": []}  # collect + grade + release, in the service
+    submit: list[float] = []  # the student's `nbgrader submit` alone
+    try:
+        # warm first: the grader the service has kept since it started (turning it off closes it)
+        for mode in ("warm", "warm", "command", "command"):
+            settings.write_text(original.replace("\nwarm = true\n", f"\nwarm = {str(mode == 'warm').lower()}\n"))
+            time.sleep(1.1)  # nbgrader's submission timestamps have one-second folders; the service sees the change
+            count = len([e for e in history(hub) if e["student"] == student and e["assignment"] == "ps1"])
+            submitted = time.monotonic()  # the student presses Submit
+            assert hub.as_user(student, "nbgrader submit ps1").returncode == 0
+            submit.append(round(time.monotonic() - submitted, 2))
+            entry = wait_for_history(hub, student, "ps1", count + 1)
+            latency[mode].append(round(time.monotonic() - submitted, 2))
+            service[mode].append(float(entry["seconds"]))  # type: ignore[arg-type]
+            assert (entry["grader"], entry["status"], entry["released"]) == (mode, "graded", True), entry
+    finally:
+        settings.write_text(original)
+    assert fetched_scores(hub, student, "ps1")[-4:] == ["13.0 / 13.0"] * 4
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "hub-latency.json").write_text(json.dumps({"submission_to_feedback": latency, "service": service, "nbgrader_submit": submit},
+                                                           indent=1))
+    print(f"submission to feedback, seconds: warm grader {latency['warm']}, coursekit grade command {latency['command']};"
+          f" in the service: warm {service['warm']}, command {service['command']}; nbgrader submit alone {submit}")

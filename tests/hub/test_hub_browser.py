@@ -17,11 +17,9 @@ import pytest
 
 from .conftest import PASSWORD, REPO, Hub
 from .test_hub import answer, correct_answers, wait_for_history
+from .test_launch import LESSON, build_small_book, hub_links
 
-pytestmark = [pytest.mark.browser, pytest.mark.hub, pytest.mark.xdist_group("hub"),
-              # the session's hub is shared with test_hub.py (order, timing under load): known to be flaky
-              pytest.mark.xfail(reason="shares the session hub with the command-line hub tests; flaky under load",
-                                strict=False)]
+pytestmark = [pytest.mark.browser, pytest.mark.hub, pytest.mark.xdist_group("hub")]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 WRITTEN_ANSWER = ("Gluteus maximus extends the hip and turns the thigh out, so gripping it in a backbend "
                   "pushes the knees apart; I would cue the inner thighs and hamstrings to share the work.")
@@ -44,6 +42,8 @@ def log_in(browser: Any, hub: Hub, user: str) -> Any:
     page.wait_for_url(re.compile(rf"/user/{re.escape(user)}/lab"), timeout=180_000)
     page.wait_for_selector("#jp-main-dock-panel", timeout=180_000)
     page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
+    # the file browser has listed the home (every user has the lessons): the page has settled
+    page.locator(".jp-DirListing-item", has_text="lessons").first.wait_for(timeout=120_000)
     return page
 
 
@@ -69,6 +69,10 @@ def fetch_and_submit(page: Any, hub: Hub, user: str, assignment: str, answers: d
     open_assignments(page)
     row(page, "released", assignment).locator("button", has_text="Fetch").click()
     row(page, "fetched", assignment).wait_for()
+    # the file browser lists the fetched folder (it polls every 10 s; refreshed as a student would)
+    page.locator(".jp-ToolbarButtonComponent[data-command='filebrowser:refresh']").first.click()
+    page.locator(".jp-DirListing-item", has_text=assignment).first.wait_for(timeout=30_000)
+    page.mouse.move(1, 1)  # no button left highlighted under the pointer
     shot(page, f"{tag}-fetched")
     answer(hub, user, assignment, answers)  # typed answers, written as the student would save them
     toggle = row(page, "fetched", assignment).locator("a.assignment-notebooks-link")
@@ -161,3 +165,31 @@ def test_students_submit_in_the_browser_and_the_instructor_grades_by_hand(hub: H
     text = fetch_feedback(bob, hub, second, "ps3", "student2-ps3")
     assert "Right muscle and action" in text
     assert re.search(r"Score: 2(\.0)? / ", text) or "2.0 / " in text
+
+
+def test_the_books_launch_button_opens_the_lesson_as_a_notebook_on_the_hub(hub: Hub, browser: Any, tmp_path: Any) -> None:
+    """The link of a page built with the hub's address, followed by a logged-in student."""
+    site = build_small_book(tmp_path / "book", hub.layout.url)
+    [link] = hub_links(site / "book" / f"{LESSON}.html")
+    assert link == f"{hub.layout.url}/hub/user-redirect/lab/tree/lessons/book/{LESSON}.md"
+    student = hub.layout.students[0]
+    page = log_in(browser, hub, student)
+    page.goto(link, wait_until="domcontentloaded")
+    page.wait_for_url(re.compile(rf"/user/{re.escape(student)}/lab/tree/lessons/book/{LESSON}\.md"))
+    notebook = page.locator(".jp-NotebookPanel:visible")
+    notebook.locator(".jp-CodeCell").first.wait_for()
+    page.wait_for_timeout(1000)
+    shot(page, "student-lesson-notebook")
+    lesson = (REPO / "book" / f"{LESSON}.md").read_text(encoding="utf-8")
+    assert notebook.locator(".jp-CodeCell").count() == lesson.count("```{code-cell}")
+    assert page.locator(".lm-TabBar-tab.jp-mod-current", has_text=f"{LESSON}.md").count() == 1
+    # the server reads the MyST file as a notebook (jupytext's contents manager), as the page opened it
+    reply = page.request.get(f"{hub.layout.url}/user/{student}/api/contents/lessons/book/{LESSON}.md"
+                             "?type=notebook&content=1")
+    assert reply.status == 200, reply.text()[:500]
+    model = reply.json()
+    assert model["type"] == "notebook" and model["format"] == "json"
+    assert model["content"]["metadata"]["jupytext"]["text_representation"]["format_name"] == "myst"
+    code = [c["source"] for c in model["content"]["cells"] if c["cell_type"] == "code"]
+    assert len(code) == lesson.count("```{code-cell}") and all(src.strip() in lesson for src in code)
+    page.context.close()

@@ -77,8 +77,7 @@ def answers(q: Question) -> list[tuple[str, Any]]:
         out += [("key", a) for a in _with_units(q, float(q.expected))]
         out += [(f"wrong {v}", a) for v in itertools.islice(_numbers(q), 3) for a in _with_units(q, v)]
     elif q.kind == "choice":
-        right = next(o.key for o in q.options if o.correct)
-        out += [("key", right)] + [(f"wrong {o.key}", o.key) for o in q.options if not o.correct]
+        out += [("key", next(o.key for o in q.options if o.correct))] + [(f"wrong {o.key}", o.key) for o in q.options if not o.correct]
     elif q.kind == "multichoice":
         right = sorted(o.key for o in q.options if o.correct)
         out.append(("key", right))

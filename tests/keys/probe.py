@@ -43,6 +43,7 @@ def observe(qid: str, answer: Any, points: float) -> dict[str, Any]:
     from coursekit.checks import check, check_answer, checker_for, grade
 
     q = bank.question(qid)
+    untyped: Any = q  # grade() is typed for question ids; the probe also hands it the question object
     shown = check_answer(qid, answer, points)
     return {
         "check": describe(check(qid, answer)),
@@ -51,7 +52,7 @@ def observe(qid: str, answer: Any, points: float) -> dict[str, Any]:
         "check_grade": attempt(lambda: check(qid, answer, mode="grade")),
         "check_answer": [repr(shown), shown._repr_html_(), shown.passed, shown.points, describe(shown.result)],
         "grade": attempt(lambda: grade(qid, answer, points)),
-        "grade_module": attempt(lambda: checks.grade(q, answer, points)),
+        "grade_module": attempt(lambda: checks.grade(untyped, answer, points)),
         "checker_visible": attempt(lambda: describe(checker_for(q.kind).check(q, answer, full=False))),
         "checker_full": attempt(lambda: describe(checker_for(q.kind).check(q, answer, full=True))),
     }
@@ -62,8 +63,8 @@ def main() -> None:
     from coursekit.checks.export import from_plain
 
     request = json.load(sys.stdin)
-    out = {"package": os.path.dirname(coursekit.__file__), "cwd": os.getcwd(),
-           "facts": {qid: facts(qid) for qid in request["questions"]}, "observed": []}
+    out: dict[str, Any] = {"package": os.path.dirname(coursekit.__file__), "cwd": os.getcwd(),
+                           "facts": {qid: facts(qid) for qid in request["questions"]}, "observed": []}
     for qid, label, plain in request["answers"]:
         answer = from_plain(plain)
         out["observed"].append([qid, label, observe(qid, answer, request["questions"][qid])])

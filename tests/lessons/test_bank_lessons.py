@@ -112,8 +112,8 @@ def test_the_key_passes_the_python_checker(qid):
     if q.kind == "text":
         pytest.skip("read by a person")
     if q.kind in ("choice", "multichoice"):
-        answer = [o.key for o in q.options if o.correct]
-        answer = answer[0] if q.kind == "choice" else answer
+        keys = [o.key for o in q.options if o.correct]
+        answer = keys[0] if q.kind == "choice" else keys
     elif q.kind == "action":
         answer = ", ".join(e.replace("_", " ") for e in q.expected)
     else:

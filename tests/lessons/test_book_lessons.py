@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from coursekit import anatomy, bank
 from coursekit.sphinx import reference, selfcheck
+from html_nodes import attr, one, string
 
 pytestmark = pytest.mark.book
 
@@ -41,7 +42,7 @@ def test_chapter_opens_with_its_learning_objectives(built_book, name):
     doc = page(built_book, name)
     box = doc.select_one("article .coursekit-objectives")
     assert box is not None
-    first = doc.select_one("article section > *:not(h1):not(span)")
+    first = one(doc, "article section > *:not(h1):not(span)")
     assert "coursekit-objectives" in (first.get("class") or [])
     ids = re.findall(r"\(([a-z-]+\.\d+)\)", text_of(box))
     assert ids == [oid for oid, ch, _ in reference.objectives() if ch == CHAPTERS[name]]
@@ -52,8 +53,9 @@ def test_chapter_has_a_figure_with_alt_text_and_a_caption(built_book, name):
     figures = page(built_book, name).select("figure.coursekit-figure")
     assert figures
     for fig in figures:
-        assert len(fig.img["alt"].strip()) > 40
-        assert fig.img["src"].startswith("data:image/png;base64,")
+        img = one(fig, "img")
+        assert len(attr(img, "alt").strip()) > 40
+        assert attr(img, "src").startswith("data:image/png;base64,")
         assert fig.figcaption and text_of(fig.figcaption).startswith("Figure")
 
 
@@ -65,9 +67,9 @@ def test_chapter_self_checks_are_rendered_with_their_keys(built_book, name):
     forms = doc.select("form.coursekit-sc-form")
     assert [f["data-question"] for f in forms] == wanted and wanted
     for form in forms:
-        payload = json.loads(form.select_one("script.coursekit-sc-data").string)
-        assert payload == json.loads(json.dumps(selfcheck.question_payload(bank.question(form["data-question"]))))
-    scripts = [s.get("src", "") for s in doc.find_all("script")]
+        payload = json.loads(string(one(form, "script.coursekit-sc-data")))
+        assert payload == json.loads(json.dumps(selfcheck.question_payload(bank.question(attr(form, "data-question")))))
+    scripts = [attr(s, "src", "") for s in doc.find_all("script")]
     assert any("coursekit-selfcheck.js" in s for s in scripts)
 
 
@@ -82,7 +84,7 @@ def test_rendered_muscle_tables_equal_the_data(built_book):
     doc = page(built_book, "hip-extensors")
     extensors = anatomy.muscles_with(hip=["extension"])
     table = doc.select("table.dataframe")[0]
-    rows = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")] for r in table.select("tbody tr")}
+    rows = {one(r, "th").get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")] for r in table.select("tbody tr")}
     assert list(rows) == extensors
     for name in extensors:
         m = anatomy.muscle(name)
@@ -92,12 +94,12 @@ def test_rendered_muscle_tables_equal_the_data(built_book):
 
 def test_flexor_table_and_landmark_table_equal_the_data(built_book):
     doc = page(built_book, "hip-flexors")
-    rows = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+    rows = {one(r, "th").get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
             for r in doc.select("table.dataframe")[0].select("tbody tr")}
     for name in ["iliopsoas", "rectus femoris", "tensor fasciae latae", "sartorius"]:
         assert rows[name][:2] == [anatomy.muscle(name).origin, anatomy.muscle(name).insertion]
     marks = anatomy.landmarks().set_index("name")
-    rows = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+    rows = {one(r, "th").get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
             for r in page(built_book, "pelvic-tilt").select("table.dataframe")[0].select("tbody tr")}
     assert list(rows) == list(marks.index)
     for name, row in rows.items():
@@ -129,7 +131,7 @@ def test_references_list_the_required_sources_and_the_column(built_book):
 
 def test_glossary_terms_are_linked_from_the_lessons(built_book):
     links = [a for name in CHAPTERS for a in page(built_book, name).select("a[href*='glossary.html#term-']")]
-    assert len({a["href"].split("#")[1] for a in links}) >= 20
+    assert len({attr(a, "href").split("#")[1] for a in links}) >= 20
 
 
 def test_disagreements_are_stated_on_the_pages(built_book):

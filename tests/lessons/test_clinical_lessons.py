@@ -19,6 +19,7 @@ from coursekit.diagrams.style import alt_text
 from coursekit.diagrams.thomas import thomas_figure
 from coursekit.errors import DataError
 from coursekit.sphinx import reference, selfcheck
+from html_nodes import attr, one, string
 
 BOOK = Path(__file__).resolve().parents[2] / "book"
 PAGES = ("hip-limits", "force-couples", "clinical-tests", "palpation", "innervation")
@@ -41,7 +42,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_every_row_of_the_new_data_files_names_a_paper_or_a_textbook_chapter():
-    rows = [*clinical.ligaments(), *clinical.force_couples(), *clinical.clinical_tests(), *clinical.palpation()]
+    rows: list[clinical.Ligament | clinical.ForceCouple | clinical.ClinicalTest | clinical.Palpation] = [
+        *clinical.ligaments(), *clinical.force_couples(), *clinical.clinical_tests(), *clinical.palpation()]
     assert len(rows) == 4 + 4 + 9 + 7
     for row in rows:
         assert SOURCED.search(row.source), row
@@ -168,7 +170,7 @@ def test_the_nerve_chart_sorts_every_muscle_by_the_nerves_its_data_name():
 def test_self_checks_are_visible_with_objectives_of_the_new_chapters_and_their_keys_pass():
     qs = questions()
     assert len(qs) >= 20
-    chapters = {oid: ch for oid, ch, _ in reference.objectives()}
+    chapters: dict[str | None, str] = {oid: ch for oid, ch, _ in reference.objectives()}
     for q in qs:
         assert not q.hidden and q.kind in selfcheck.KINDS, q.id
         assert chapters[q.objective] in PAGES, q.id
@@ -205,7 +207,7 @@ def test_muscle_keys_of_the_drill_are_computed_from_muscles_csv():
 
 def test_each_new_page_shows_the_self_checks_of_its_own_objectives_and_no_other():
     on_page = {p: SELFCHECK_RE.findall((BOOK / f"{p}.md").read_text(encoding="utf-8")) for p in PAGES}
-    chapters = {oid: ch for oid, ch, _ in reference.objectives()}
+    chapters: dict[str | None, str] = {oid: ch for oid, ch, _ in reference.objectives()}
     for q in questions():
         assert q.id in on_page[chapters[q.objective]], q.id
     for page, ids in on_page.items():
@@ -241,13 +243,13 @@ def test_built_page_has_its_objectives_figures_with_alt_text_and_self_checks(bui
     figures = doc.select("figure.coursekit-figure")
     assert figures
     for fig in figures:
-        assert len(fig.img["alt"].strip()) > 60 and _text(fig.figcaption).startswith("Figure")
+        assert len(attr(one(fig, "img"), "alt").strip()) > 60 and _text(fig.figcaption).startswith("Figure")
     wanted = SELFCHECK_RE.findall((BOOK / f"{name}.md").read_text(encoding="utf-8"))
     forms = doc.select("form.coursekit-sc-form")
     assert [f["data-question"] for f in forms] == wanted
     for form in forms:
-        payload = json.loads(form.select_one("script.coursekit-sc-data").string)
-        assert payload == json.loads(json.dumps(selfcheck.question_payload(bank.question(form["data-question"]))))
+        payload = json.loads(string(one(form, "script.coursekit-sc-data")))
+        assert payload == json.loads(json.dumps(selfcheck.question_payload(bank.question(attr(form, "data-question")))))
     assert doc.select(".coursekit-try")
 
 
@@ -269,13 +271,13 @@ def test_built_palpation_page_has_a_try_it_box_for_every_structure_from_the_data
 @pytest.mark.book
 def test_built_tables_equal_the_data(built_book):
     doc = _page(built_book, "hip-limits")
-    rows = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+    rows = {one(r, "th").get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
             for r in doc.select("table.dataframe")[0].select("tbody tr")}
     assert list(rows) == [lig.name for lig in clinical.ligaments()]
     for lig in clinical.ligaments():
         assert rows[lig.name] == [lig.position, lig.proximal, lig.distal, ", ".join(a.label for a in lig.taut_in)]
     doc = _page(built_book, "innervation")
-    rows = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+    rows = {one(r, "th").get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
             for r in doc.select("table.dataframe")[0].select("tbody tr")}
     assert list(rows) == anatomy.muscle_names()
     for name, cells in rows.items():

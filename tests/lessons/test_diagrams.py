@@ -7,11 +7,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 from coursekit import anatomy
 from coursekit.anatomy import Status
@@ -79,7 +81,7 @@ def test_position_panels_draw_every_requested_angle():
 
 def test_range_bars_span_the_reported_values():
     fig = hip_angles.rom_figure(RANGES)
-    drawn = sorted(tuple(round(float(x), 6) for x in line.get_xdata())
+    drawn = sorted(tuple(round(float(x), 6) for x in np.asarray(line.get_xdata()))
                    for line in fig.axes[0].get_lines() if line.get_gid() == "rom")
     assert drawn == sorted([(110.0, 120.0), (6.9,), (10.0, 30.0)])
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -158,7 +160,7 @@ def test_posterior_view_shows_gluteus_maximus_and_every_hamstring_that_crosses_t
 
 def test_posterior_muscle_labels_are_canonical_names():
     fig = posterior.posterior_figure()
-    labels = {t.get_gid().split("|", 1)[1]: t.get_text() for t in fig.axes[0].texts
+    labels = {(t.get_gid() or "").split("|", 1)[1]: t.get_text() for t in fig.axes[0].texts
               if (t.get_gid() or "").startswith("label|")}
     assert set(labels) == set(posterior.ATTACHMENTS)
     for name, text in labels.items():
@@ -253,7 +255,8 @@ def test_each_pose_body_has_the_segment_proportions_of_the_data(name):
 def test_each_pose_draws_its_joints_as_circles_on_the_joints(name):
     fig = poses.pose_figure(name)
     body = poses.pose_body(name)
-    circles = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("joint|")}
+    circles = {p.get_gid(): p for p in fig.axes[0].patches
+               if isinstance(p, Circle) and (p.get_gid() or "").startswith("joint|")}
     for joint in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist"):
         assert circles[f"joint|{joint}"].center == pytest.approx(getattr(body, joint))
     # the hip is marked differently from the other joints: larger and filled (not by colour alone)
@@ -334,7 +337,9 @@ def test_the_bridge_label_clears_the_shin_and_the_locust_head_clears_the_panel_e
         assert frame.y0 < box.y0 and box.y1 < frame.y1 - margin
         for text in ax.texts:
             if text.get_gid() == "angle-label":
-                tb = text.get_bbox_patch().get_window_extent(renderer)
+                bbox = text.get_bbox_patch()
+                assert bbox is not None, "an angle label is drawn in a box"
+                tb = bbox.get_window_extent(renderer)
                 assert frame.x0 <= tb.x0 and tb.x1 <= frame.x1 and frame.y0 <= tb.y0 and tb.y1 <= frame.y1
     assert _label_clashes(fig) == []
 

@@ -11,6 +11,7 @@ from sphinx.cmd.build import build_main
 
 from coursekit import anatomy, bank
 from coursekit.sphinx import reference, selfcheck
+from html_nodes import attr, one, string
 
 CONF = """
 extensions = ["myst_parser", "coursekit.sphinx.selfcheck"]
@@ -48,31 +49,31 @@ def soup(out: Path) -> BeautifulSoup:
 
 def test_a_selfcheck_renders_prompt_field_buttons_and_key(page):
     doc = soup(page)
-    box = doc.select_one("#sc-lessons-rotation-external-box")
+    box = one(doc, "#sc-lessons-rotation-external-box")
     q = bank.question("lessons.rotation.external")
     assert q.prompt.split()[0] in box.get_text()
-    form = box.select_one("form.coursekit-sc-form")
+    form = one(box, "form.coursekit-sc-form")
     assert form["data-question"] == q.id
     assert form.select_one("textarea.coursekit-sc-input") is not None
     assert [b.get_text() for b in form.select("button")] == ["Check", "Show answer"]
-    payload = json.loads(form.select_one("script.coursekit-sc-data").string)
+    payload = json.loads(string(one(form, "script.coursekit-sc-data")))
     assert payload == json.loads(json.dumps(selfcheck.question_payload(q)))
-    answer = box.select_one(".coursekit-sc-answer").get_text()
+    answer = one(box, ".coursekit-sc-answer").get_text()
     assert all(name in answer for name in q.expected)
 
 
 def test_choice_options_render_as_inputs_with_their_keys(page):
-    form = soup(page).select_one('form[data-question="lessons.gripping.measured"]')
+    form = one(soup(page), 'form[data-question="lessons.gripping.measured"]')
     q = bank.question("lessons.gripping.measured")
     assert [i["value"] for i in form.select("input[type=checkbox]")] == [o.key for o in q.options]
 
 
 def test_the_page_loads_the_selfcheck_script_style_and_name_data(page):
     doc = soup(page)
-    scripts = [s.get("src", "") for s in doc.find_all("script")]
+    scripts = [attr(s, "src", "") for s in doc.find_all("script")]
     assert any(s.startswith("_static/coursekit-selfcheck-data.js") for s in scripts)
     assert any(s.startswith("_static/coursekit-selfcheck.js") for s in scripts)
-    assert any("coursekit-selfcheck.css" in l.get("href", "") for l in doc.find_all("link"))
+    assert any("coursekit-selfcheck.css" in attr(l, "href", "") for l in doc.find_all("link"))
     data = (page / "_static" / "coursekit-selfcheck-data.js").read_text(encoding="utf-8")
     assert data.startswith("window.COURSEKIT_NAMES = ")
     tables = json.loads(data.removeprefix("window.COURSEKIT_NAMES = ").rstrip().rstrip(";"))
@@ -80,7 +81,7 @@ def test_the_page_loads_the_selfcheck_script_style_and_name_data(page):
 
 
 def test_objectives_box_lists_the_chapter_objectives_in_order(page):
-    box = soup(page).select_one(".coursekit-objectives")
+    box = one(soup(page), ".coursekit-objectives")
     items = [li.get_text(" ", strip=True) for li in box.select("li")]
     expected = [(oid, text) for oid, ch, text in reference.objectives() if ch == "rotation"]
     assert len(items) == len(expected)
@@ -107,7 +108,7 @@ def test_muscle_reference_has_one_section_per_muscle_with_the_data(tmp_path):
     titles = [h.get_text().rstrip("¶").strip() for h in doc.select("section section section > h3")]
     assert titles == anatomy.muscle_names()
     for section in doc.select("section section section"):
-        name = section.h3.get_text().rstrip("¶").strip()
+        name = one(section, "h3").get_text().rstrip("¶").strip()
         m = anatomy.muscle(name)
         facts = {dt.get_text(strip=True): dd.get_text(" ", strip=True) for dt, dd in
                  zip(section.select("dl > dt"), section.select("dl > dd"))}

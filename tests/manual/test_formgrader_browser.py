@@ -13,20 +13,16 @@ marked yet, is reported as pending in every export. Screenshots of each step go 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from jupyter_servers import jupyter_lab
 
 from .conftest import PS, REPO, WRITTEN, WRITTEN_QUESTION, grade, gradebook_row, nbgrader_export, read_csv
 
@@ -42,55 +38,11 @@ SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
                                                                                "checkForUpdates": False}}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def instructor_lab(course: Path, home: Path) -> Iterator[str]:
     """JupyterLab with formgrader serving the course directory; yields the base URL with the token."""
-    port, token = _free_port(), secrets.token_hex(16)
-    for name, value in SETTINGS.items():
-        (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
-        (home / "settings" / name).write_text(json.dumps(value), encoding="utf-8")
-    (home / "config").mkdir(parents=True, exist_ok=True)
-    (home / "config" / "jupyter_server_config.json").write_text(json.dumps({
-        "ServerApp": {"ip": "127.0.0.1", "port": port, "port_retries": 0, "open_browser": False,
-                      "root_dir": str(course), "allow_root": True},
-        "IdentityProvider": {"token": token},
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                   "user_settings_dir": str(home / "settings"), "workspaces_dir": str(home / "workspaces")},
-    }), encoding="utf-8")
-    bindir = str(Path(sys.executable).parent)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-    log = (home / "lab.log").open("w")
-    # formgrader reads nbgrader_config.py from the folder the server runs in: the course directory.
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab"], cwd=course, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}formgrader/api/assignments?token={token}", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab with formgrader did not start; see {home / 'lab.log'}") from None
-                time.sleep(0.5)
+    with jupyter_lab(course, home, settings=SETTINGS, ready="formgrader/api/assignments", timeout=120) as (base, token):
         yield f"{base}lab?token={token}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _shot(page, name: str) -> None:

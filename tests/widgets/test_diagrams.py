@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,7 +37,7 @@ def test_book_figures_are_plain_deterministic_figures_with_alt_text(make):
 def test_pelvis_drawing_measures_back_to_its_angles(tilt, hip):
     view = PelvisView(tilt=tilt, hip=hip)
     assert pelvic_tilt(view.landmark("ASIS"), view.landmark("PSIS")) == pytest.approx(tilt)
-    x, y = view.pelvis_line.get_data()
+    x, y = np.asarray(view.pelvis_line.get_data())
     assert hip_flexion((x[0], y[0]), (0, 0), view.landmark("knee")) == pytest.approx(hip)
 
 
@@ -95,7 +96,7 @@ def test_rotation_view_draws_knee_foot_and_moments():
 
 def _knee_direction_deg(view: RotationView) -> float:
     """Drawn knee direction, degrees from straight ahead (+ = lateral, i.e. turned out)."""
-    (x0, x1), (y0, y1) = view.thigh.get_data()
+    (x0, x1), (y0, y1) = np.asarray(view.thigh.get_data())
     return math.degrees(math.atan2(x1 - x0, y1 - y0))
 
 
@@ -124,7 +125,8 @@ def test_each_line_of_pull_runs_at_its_rotation_moment_arm_and_turns_the_thigh_t
     for key in ACTOR_IDS:
         arrow = view.pulls[key]
         assert arrow.get_visible()
-        (x0, y0), (x1, y1) = arrow._posA_posB
+        # matplotlib has no public getter for the positions given to set_positions()
+        (x0, y0), (x1, y1) = arrow._posA_posB  # type: ignore[attr-defined]
         ux, uy = (x1 - x0) / math.hypot(x1 - x0, y1 - y0), (y1 - y0) / math.hypot(x1 - x0, y1 - y0)
         torque_z = x0 * uy - y0 * ux          # about the upward axis, counter-clockwise seen from above
         arm = moment_arm(key, "rotation_arm", flexion)
@@ -216,7 +218,7 @@ _VIEW = PelvisView()
 def test_pelvis_view_updated_in_place_always_measures_back_to_its_angles(tilt, hip):
     _VIEW.update(tilt=tilt, hip=hip)
     assert pelvic_tilt(_VIEW.landmark("ASIS"), _VIEW.landmark("PSIS")) == pytest.approx(tilt, abs=1e-6)
-    x, y = _VIEW.pelvis_line.get_data()
+    x, y = np.asarray(_VIEW.pelvis_line.get_data())
     assert hip_flexion((x[0], y[0]), (0, 0), _VIEW.landmark("knee")) == pytest.approx(hip, abs=1e-6)
 
 

@@ -25,6 +25,7 @@ from nbformat import NotebookNode
 
 from coursekit.assignments.questions import objectives, question_info
 from coursekit.checks import grade_calls
+from coursekit.checks.calls import HiddenTestsError, sandbox_source
 from coursekit.course import cells as md
 from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, split_region
 from coursekit.errors import QuestionError, SourceValidationError
@@ -33,6 +34,7 @@ __all__ = [
     "Problem",
     "SourceValidationError",
     "check_test_cell",
+    "hidden_test_problems",
     "validate_notebook",
     "objectives_covered",
 ]
@@ -76,6 +78,11 @@ def check_test_cell(cell: NotebookNode, delimiters: Delimiters = DEFAULT_DELIMIT
         visible, hidden = split
     if grade_calls(visible) and not isinstance(split, str):
         out.append(Problem("calls grade(...) outside the hidden region: students would see the graded call"))
+    if not isinstance(split, str):
+        try:  # the grading sandbox only ever sees the visible part and the hidden answers handed out
+            sandbox_source(cell.source, delimiters.begin_test, delimiters.end_test)
+        except HiddenTestsError as err:
+            out.append(Problem(f"{err}"))
     calls = grade_calls(hidden)
     if len(calls) != 1:
         out.append(Problem(f"has {len(calls)} grade(\"id\", answer, points) calls; it needs exactly one"))
@@ -91,6 +98,18 @@ def check_test_cell(cell: NotebookNode, delimiters: Delimiters = DEFAULT_DELIMIT
         elif question_info(qid).manual:
             out.append(Problem(f"question {qid!r} is graded by hand: use it in a Markdown answer, not grade()"))
     return [Problem(p.message, grade_id=gid) for p in out]
+
+
+def hidden_test_problems(nb: NotebookNode, name: str, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Problem]:
+    """Test cells whose hidden region holds anything but ``grade(...)`` calls (the grader refuses to run them)."""
+    out = []
+    for index, cell in enumerate(nb.cells):
+        if md.is_test(cell) and delimiters.begin_test in cell.source:
+            try:
+                sandbox_source(cell.source, delimiters.begin_test, delimiters.end_test)
+            except HiddenTestsError as err:
+                out.append(Problem(str(err), name, index, md.grade_id(cell)))
+    return out
 
 
 def _check_answer_cell(cell: NotebookNode, delimiters: Delimiters) -> list[Problem]:

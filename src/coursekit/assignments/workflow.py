@@ -22,6 +22,7 @@ from coursekit.assignments.spec import Spec, load_spec
 from coursekit.assignments.validate import (
     Problem,
     SourceValidationError,
+    hidden_test_problems,
     missing_objectives,
     read_notebook,
     validate_notebook,
@@ -86,8 +87,11 @@ def build(course_root: Path | str = "assignments", only: Iterable[str] | None = 
     coursekeys.write_public(course.root)
     results = []
     for spec in specs(course.root, only):
-        text = notebook_text(build_notebook(spec, course.delimiters))
+        nb = build_notebook(spec, course.delimiters)
         path = course.source(spec.id)
+        if problems := hidden_test_problems(nb, str(path), course.delimiters):
+            raise SourceValidationError(problems)
+        text = notebook_text(nb)
         path.parent.mkdir(parents=True, exist_ok=True)
         changed = not path.exists() or path.read_text(encoding="utf-8") != text
         if changed:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +119,7 @@ def _convert(value: Any, depth: int, budget: _Budget) -> Any:
     if issubclass(kind, float):
         return _float(float.__float__(value))
     if issubclass(kind, (list, tuple)):
-        base = list if issubclass(kind, list) else tuple
+        base: type[Collection[Any]] = list if issubclass(kind, list) else tuple
         return [_convert(v, depth + 1, budget) for v in _items(base, value, budget)]
     if issubclass(kind, dict):
         return _dict(value, depth, budget)
@@ -129,7 +130,7 @@ def _convert(value: Any, depth: int, budget: _Budget) -> Any:
     return _library_value(value, kind, depth, budget)
 
 
-def _items(base: type, value: Any, budget: _Budget) -> list[Any]:
+def _items(base: type[Collection[Any]], value: Any, budget: _Budget) -> list[Any]:
     """The real items of a container, read through the built-in type's own slots."""
     size = base.__len__(value)
     if size > budget.limits.max_items:

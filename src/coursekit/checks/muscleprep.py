@@ -120,10 +120,10 @@ def prepare_muscles(q: Question, raw: Mapping[str, Any], fail: Any) -> Question:
     optional -= mn.covers(expected)  # parts of an expected whole count as the whole anyway
     misconceptions = {}
     for key, text in q.misconceptions.items():
-        name = mn.canonical_name(key) or f"'{key}'"
-        if name in mn.covers(expected):
+        canonical = mn.canonical_name(key) or f"'{key}'"
+        if canonical in mn.covers(expected):
             raise fail("misconceptions", f"{key!r} is an expected answer; misconceptions explain wrong picks")
-        misconceptions[name] = text
+        misconceptions[canonical] = text
     examples = []
     for i, ex in enumerate(q.examples):
         (check, value), = ((k, v) for k, v in ex.items() if k != "feedback")

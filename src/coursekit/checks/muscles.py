@@ -161,7 +161,7 @@ class MusclesChecker(Checker):
             t = _tally(answer, (), frozenset(), hidden=True)
         checks = []
         for ex in question.examples:
-            name = ex.get("includes") or ex.get("excludes")
+            name = ex["includes"] if "includes" in ex else ex["excludes"]
             if "includes" in ex:
                 checks.append((name in t.given, ex.get("feedback") or f"Your list should include {name}."))
             else:

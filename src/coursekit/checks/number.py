@@ -101,7 +101,7 @@ def judge_number(answer: Any, expected: float, settings: Mapping[str, Any], *, h
         feedback.append("Not within the accepted range.")
     else:
         tol = max(settings["tolerance"], settings["rel_tolerance"] * abs(expected))
-        feedback.append(f"Not right: expected {_fmt(expected)}{_SYMBOL.get(units, ' ' + units if units else '')}"
+        feedback.append(f"Not right: expected {_fmt(expected)}{(_SYMBOL.get(units, ' ' + units) if units else '')}"
                         + (f" (± {_fmt(tol)})" if tol else "") + f", got {_fmt(value)}.")
     return Result(0.0, feedback, details)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -90,6 +91,7 @@ class Course:
         self.config: Any = config
         self.coursedir: Any = CourseDirectory(config=config)
         self._api: Any = None
+        self._gradebook: tuple[int, Any] | None = None  # (thread, the open Gradebook) while one is open
 
     def __repr__(self) -> str:
         return f"Course({str(self.root)!r})"
@@ -122,10 +124,12 @@ class Course:
 
     @property
     def cell_timeout(self) -> float:
-        """Seconds one cell may run (``Execute.timeout``)."""
+        """Seconds one cell may run (``Execute.timeout``, or ``ExecutePreprocessor.timeout`` it inherits);
+        ``math.inf`` where it is None or <= 0, nbclient's "no limit per cell"."""
         from nbgrader.preprocessors import Execute
 
-        return float(self._configured(Execute).timeout)
+        value = self._configured(Execute).timeout
+        return math.inf if value is None or value <= 0 else float(value)
 
     @property
     def startup_timeout(self) -> float:
@@ -216,11 +220,28 @@ class Course:
     # -- the gradebook ------------------------------------------------------------------
     @contextlib.contextmanager
     def gradebook(self) -> Iterator[Any]:
-        """nbgrader's ``Gradebook`` of this course (``nbgrader.api.Gradebook``)."""
+        """nbgrader's ``Gradebook`` of this course (``nbgrader.api.Gradebook``).
+
+        Opening one checks the database's tables (nbgrader's ``create_all``); a ``with``
+        inside another one of the same thread reuses the open gradebook instead.
+        """
+        import threading
+
         from nbgrader.api import Gradebook
 
+        me = threading.get_ident()
+        if self._gradebook is not None and self._gradebook[0] == me:
+            yield self._gradebook[1]
+            return
         with env_bin_on_path(), Gradebook(self.db_url, self.course_id) as gb:
-            yield gb
+            outer = self._gradebook is None
+            if outer:
+                self._gradebook = (me, gb)
+            try:
+                yield gb
+            finally:
+                if outer:
+                    self._gradebook = None
 
     def notebooks(self, assignment: str) -> list[str]:
         """Names of the assignment's notebooks, as the gradebook knows them."""

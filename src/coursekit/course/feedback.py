@@ -1,5 +1,19 @@
 """Feedback pages as students get them: nbgrader's HTML, offline and inert.
 
+:class:`FeedbackPages` is nbgrader's ``generate_feedback`` set up once per course and
+reused for every student: the exporter, template and preprocessors are the ones
+nbgrader's ``GenerateFeedback`` converter builds from the course's ``nbgrader_config.py``
+(``HTMLExporter`` with nbgrader's ``feedback`` template, ``GenerateFeedback.preprocessors``),
+and the pages land in nbgrader's layout (``feedback/<student>/<assignment>/<notebook>.html``
+beside the autograded folder's other files, ``timestamp.txt`` and ``submission_secret.txt``
+included), so ``nbgrader release_feedback`` and the hub's fetch work on them. What
+differs from one nbgrader app per student: the template is compiled once, nbgrader's
+``GetGrades`` reads one submission's grades in two queries from an open gradebook
+instead of opening the database and querying cell by cell, the markdown and code
+highlighting filters remember what they rendered (the instructor's cells are the same
+on every page), and each page has a time limit (:data:`FEEDBACK_SECONDS`): a page that
+takes longer becomes a plain page saying so, and the batch goes on.
+
 Remote scripts and stylesheets (nbconvert's MathJax CDN) are removed, and the page gets
 coursekit's Content-Security-Policy, which forbids every script: the student content in
 it was sanitised before the page was rendered (:mod:`coursekit.untrusted.html`), and the
@@ -8,15 +22,34 @@ policy makes sure nothing a sanitiser missed can run in an instructor's browser.
 >>> page = offline_html('<head></head><p>x</p><script src="https://cdnjs.example/mathjax.js"></script>')
 >>> "mathjax" in page, "script-src 'none'" in page
 (False, True)
+>>> add_missing_alt('<img src="a.png"><img alt="b" src="b.png">')
+'<img alt="No description has been provided for this image" src="a.png"><img alt="b" src="b.png">'
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import os
 import re
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-__all__ = ["offline_html"]
+__all__ = ["offline_html", "add_missing_alt", "FeedbackPages", "FeedbackResult", "FEEDBACK_SECONDS"]
+
+#: seconds one student's feedback pages may take before a plain page replaces them
+FEEDBACK_SECONDS = 20.0
 
 _REMOTE = re.compile(r"""<script[^>]*\bsrc=["']https?://[^>]*>\s*</script>|<link[^>]*\bhref=["']https?://[^>]*>""", re.I)
+#: an ``<img`` start tag and its attributes, as the standard library's HTML parser reads one
+_IMG = re.compile(r"""<img\b((?:\s+[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?)*)\s*(/?)>""", re.I)
+_ALT = re.compile(r"""\salt\s*=|\salt(?=[\s/>]|$)""", re.I)
+#: nbconvert's text for an image without one (``HTMLExporter.from_notebook_node``)
+MISSING_ALT = "No description has been provided for this image"
 
 
 def offline_html(page: str) -> str:
@@ -24,3 +57,288 @@ def offline_html(page: str) -> str:
     from coursekit.untrusted.html import add_csp
 
     return add_csp(_REMOTE.sub("", page))
+
+
+def add_missing_alt(page: str) -> str:
+    """Every ``<img>`` without an ``alt`` gets nbconvert's placeholder text, as ``HTMLExporter`` does.
+
+    nbconvert parses the whole page with BeautifulSoup for this (a third of a page's
+    rendering time); the sanitised page only has images in the outputs, so the tags are
+    found directly.
+    """
+    def fix(match: re.Match[str]) -> str:
+        attrs = match.group(1)
+        if _ALT.search(attrs):
+            return match.group(0)
+        return f'<img alt="{MISSING_ALT}"{attrs}{match.group(2)}>'
+
+    return _IMG.sub(fix, page)
+
+
+def _plain_page(student: str, assignment: str, notebook: str, reason: str) -> str:
+    esc = html.escape
+    return offline_html(
+        f"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\" />\n<title>{esc(notebook)}</title>\n</head>\n"
+        f"<body>\n<h4>{esc(notebook)}</h4>\n<p>The feedback page of {esc(student)}'s {esc(assignment)} could not "
+        f"be made: {esc(reason)}. The grades are in the gradebook; ask your instructor.</p>\n</body>\n</html>\n")
+
+
+@dataclass
+class FeedbackResult:
+    """One student's feedback: the folder written, and what went wrong (empty: nothing)."""
+
+    folder: Path
+    problem: str = ""
+
+
+class FeedbackPages:
+    """nbgrader's ``generate_feedback`` for one course, built once (see the module docstring).
+
+    :meth:`write` may be called from several threads at once: an exporter serves one page at
+    a time (nbconvert's preprocessors keep per-call state), and idle ones are reused.
+    """
+
+    def __init__(self, course: Any, *, seconds: float = FEEDBACK_SECONDS) -> None:
+        from nbgrader.converters import GenerateFeedback
+
+        from coursekit.course.directory import env_bin_on_path
+
+        self.course = course
+        self.seconds = seconds
+        with env_bin_on_path():
+            # The converter applies its defaults to the course's config: nbgrader's feedback
+            # template and its folders, no default preprocessors (as `nbgrader generate_feedback`).
+            self.converter: Any = GenerateFeedback(coursedir=course.coursedir, config=course.config)
+        self.permissions = int(str(self.converter.permissions), 8)
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _exporter(self) -> Any:
+        """An idle exporter, or a new one configured as nbgrader's converter configures its own."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        from nbgrader.preprocessors import GetGrades
+
+        converter = self.converter
+        exporter = _feedback_exporter_class(converter.exporter_class)(parent=converter, config=converter.config)
+        for pp in converter.preprocessors:
+            exporter.register_preprocessor(_grades_class() if pp is GetGrades else pp)
+        return exporter
+
+    def warm(self) -> None:
+        """Build one exporter now (its template is compiled on first use), e.g. while workers start."""
+        exporter = self._exporter()
+        exporter.environment.get_template(exporter.template_file)
+        with self._lock:
+            self._idle.append(exporter)
+
+    def render(self, gradebook: Any, student: str, assignment: str, notebook: str) -> str:
+        """nbgrader's feedback page of one autograded notebook, offline and with the no-script policy.
+
+        ``gradebook``: an open ``nbgrader.api.Gradebook`` to read the grades from (None: as
+        nbgrader's ``GetGrades``, which opens the course's database itself).
+        """
+        path = self.course.autograded_dir(student, assignment) / f"{notebook}.ipynb"
+        resources = {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
+                     "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
+                                  "db_url": self.course.db_url}}
+        exporter = self._exporter()
+        grades_class = _grades_class()
+        for pp in exporter._preprocessors:
+            if isinstance(pp, grades_class):
+                pp.open_gradebook = gradebook
+        output, _ = exporter.from_filename(str(path), resources=resources)
+        with self._lock:
+            self._idle.append(exporter)
+        return offline_html(output)
+
+    def write(self, gradebook: Any, student: str, assignment: str, notebooks: list[str]) -> FeedbackResult:
+        """Render and write one student's feedback folder (nbgrader's layout); never raises.
+
+        The pages are rendered in a thread of their own, with the time limit: past it (or
+        when rendering fails), each page is a plain page naming the problem, which is also
+        returned, and the late thread's pages are never written.
+        """
+        folder = self.course.feedback_dir(student, assignment)
+        pages: dict[str, str] = {}
+        box: dict[str, BaseException] = {}
+
+        def run() -> None:
+            try:
+                for name in notebooks:
+                    pages[name] = self.render(gradebook, student, assignment, name)
+            except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
+                box["error"] = err
+
+        worker = threading.Thread(target=run, name=f"coursekit-feedback-{student}", daemon=True)
+        worker.start()
+        worker.join(self.seconds)
+        problem = ""
+        if worker.is_alive():
+            problem = f"making the feedback page took longer than the limit of {self.seconds:g} s"
+        elif "error" in box:
+            problem = f"the feedback page could not be made ({type(box['error']).__name__}: {box['error']})"
+        ready = {name: _plain_page(student, assignment, name, problem) for name in notebooks} if problem else dict(pages)
+        try:
+            self._write_folder(student, assignment, folder, ready)
+        except OSError as err:
+            problem = problem or f"the feedback folder could not be written ({err})"
+        return FeedbackResult(folder, problem)
+
+    def _write_folder(self, student: str, assignment: str, folder: Path, pages: dict[str, str]) -> None:
+        """As nbgrader's converter: a fresh folder, the autograded folder's other files, the pages, its permissions."""
+        from nbgrader.utils import find_all_files
+
+        source = self.course.autograded_dir(student, assignment)
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for filename in find_all_files(str(source), list(self.course.ignore) + ["*.ipynb"]):
+            target = folder / os.path.relpath(filename, source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(filename, target)
+        for name, page in pages.items():
+            (folder / f"{name}.html").write_text(page, encoding="utf-8")
+        for dirpath, _, filenames in os.walk(folder):
+            for filename in filenames:
+                os.chmod(os.path.join(dirpath, filename), self.permissions)
+
+
+def _open_gradebook_grades_class() -> Any:
+    from nbgrader.preprocessors import GetGrades
+
+    class OpenGradebookGrades(GetGrades):  # type: ignore[misc]
+        """nbgrader's ``GetGrades`` reading from an open gradebook, one submission in two queries.
+
+        The same notebook metadata and resources as ``GetGrades`` (score, points, comment per
+        cell; score less the late penalty, max score and late penalty per notebook).
+        """
+
+        open_gradebook: Any = None
+
+        def preprocess(self, nb: Any, resources: Any) -> Any:
+            info = resources["nbgrader"]
+            if self.open_gradebook is None:
+                return super().preprocess(nb, resources)
+            self.gradebook = self.open_gradebook
+            notebook = self.gradebook.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            self._grades = {g.name: g for g in notebook.grades}
+            self._comments = {c.name: c for c in notebook.comments}
+            for index, cell in enumerate(nb.cells):
+                nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
+            late_penalty = notebook.late_submission_penalty
+            if late_penalty is None:
+                late_penalty = 0
+            resources["nbgrader"]["score"] = notebook.score - late_penalty
+            resources["nbgrader"]["max_score"] = notebook.max_score
+            resources["nbgrader"]["late_penalty"] = late_penalty
+            return nb, resources
+
+        def _get_comment(self, cell: Any, resources: Any) -> None:
+            if self.open_gradebook is None:
+                super()._get_comment(cell, resources)
+                return
+            gid = cell.metadata["nbgrader"]["grade_id"]
+            comment = self._comments.get(gid)
+            if comment is None:  # as find_comment: a cell the gradebook does not know
+                super()._get_comment(cell, resources)
+                return
+            cell.metadata.nbgrader["comment"] = comment.comment
+
+        def _get_score(self, cell: Any, resources: Any) -> None:
+            if self.open_gradebook is None:
+                super()._get_score(cell, resources)
+                return
+            gid = cell.metadata["nbgrader"]["grade_id"]
+            grade = self._grades.get(gid)
+            if grade is None:
+                super()._get_score(cell, resources)
+                return
+            cell.metadata.nbgrader["score"] = grade.score
+            cell.metadata.nbgrader["points"] = grade.max_score
+
+    return OpenGradebookGrades
+
+
+@functools.lru_cache(maxsize=1)
+def _grades_class() -> Any:
+    return _open_gradebook_grades_class()
+
+
+#: rendered markdown and highlighted code, shared by every exporter: the instructor's cells
+#: are the same on every student's page (a filter's output depends only on these keys)
+_FILTER_CACHE: dict[tuple[Any, ...], str] = {}
+_FILTER_CACHE_SIZE = 8192
+
+
+def _cached(key: tuple[Any, ...], make: Callable[[], str]) -> str:
+    hit = _FILTER_CACHE.get(key)
+    if hit is None:
+        hit = make()
+        if len(_FILTER_CACHE) >= _FILTER_CACHE_SIZE:
+            _FILTER_CACHE.clear()
+        _FILTER_CACHE[key] = hit
+    return hit
+
+
+def _feedback_exporter_class(base: Any) -> Any:
+    """``base`` (nbconvert's ``HTMLExporter`` unless the course configured another) with cached filters.
+
+    ``from_notebook_node`` is ``HTMLExporter``'s, but the page is not re-parsed with
+    BeautifulSoup: its one change to a classic-template page, alt text on images, is
+    :func:`add_missing_alt`. Pages of a JupyterLab-style template (``jp-Notebook``) take
+    nbconvert's own path.
+    """
+    from jinja2 import pass_context
+    from nbconvert.exporters.html import HTMLExporter, WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    if not issubclass(base, HTMLExporter):
+        return base
+
+    class CachedHighlight(Highlight2HTML):  # type: ignore[misc]
+        def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+            magics = metadata.get("magics_language") if isinstance(metadata, dict) else None
+            key = ("highlight", self.pygments_lexer, source, language, magics,
+                   repr(sorted(self.extra_formatter_options.items())))
+            return _cached(key, lambda: str(super(CachedHighlight, self).__call__(source, language, metadata)))
+
+    class FeedbackExporter(base):  # type: ignore[misc, valid-type]
+        @pass_context
+        def markdown2html(self, context: Any, source: str) -> str:
+            cell = context.get("cell", {})
+            if cell.get("attachments"):
+                return str(base.markdown2html(self, context, source))
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            key = ("markdown", source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
+                   repr(self.lexer_options))
+            return _cached(key, lambda: str(base.markdown2html(self, context, source)))
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
+            if "highlight_code" in self.filters:  # configured by the course: nbconvert's own path
+                return super().from_notebook_node(nb, resources, **kw)  # type: ignore[no-any-return]
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", CachedHighlight(pygments_lexer=lexer, parent=self))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            if "jp-Notebook" in page:
+                from bs4 import BeautifulSoup
+
+                soup = BeautifulSoup(page, features="html.parser")
+                for elem in soup.select("img:not([alt])"):
+                    elem.attrs["alt"] = MISSING_ALT
+                for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
+                    elem.attrs["tabindex"] = "0"
+                for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+                    elem.attrs["tabindex"] = "0"
+                return str(soup), resources
+            return add_missing_alt(page), resources
+
+    return FeedbackExporter

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -115,8 +116,8 @@ def drawn_hip_angles(fig: Figure) -> list[float]:
         lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid() in ("trunk", "thigh")}
         if len(lines) < 2:
             continue
-        (hx, sx), (hy, sy) = lines["trunk"].get_data()
-        (_, kx), (_, ky) = lines["thigh"].get_data()
+        (hx, sx), (hy, sy) = np.asarray(lines["trunk"].get_data())
+        (_, kx), (_, ky) = np.asarray(lines["thigh"].get_data())
         out.append(round(hip_angle((sx - hx, sy - hy), (kx - hx, ky - hy)), 6))
     return out
 

@@ -145,26 +145,30 @@ class PelvisView:
         ax.annotate("", xy=(33, 26), xytext=(25, 26), arrowprops={"arrowstyle": "->", "color": c["grey"]})
         ax.text(29, 27, "anterior", ha="center", fontsize=8, color=c["grey"])
         self._static = [*ax.lines, *ax.texts, *ax.patches]   # drawn so far: fixed guides and captions
-        self.ilium = ax.add_patch(Polygon(_ILIUM, closed=True, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=2))
-        self.obturator = ax.add_patch(Polygon(_OBTURATOR, closed=True, fc="white", ec=c["bone_edge"], lw=1, zorder=3))
-        self.acetabulum = ax.add_patch(Circle((0, 0), 2.9, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, zorder=3))
-        self.sacrum = ax.add_patch(Polygon(_SACRUM, closed=True, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2,
-                                           alpha=0.9, zorder=3))
+        self.ilium = Polygon(_ILIUM, closed=True, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=2)
+        ax.add_patch(self.ilium)
+        self.obturator = Polygon(_OBTURATOR, closed=True, fc="white", ec=c["bone_edge"], lw=1, zorder=3)
+        ax.add_patch(self.obturator)
+        self.acetabulum = Circle((0, 0), 2.9, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, zorder=3)
+        ax.add_patch(self.acetabulum)
+        self.sacrum = Polygon(_SACRUM, closed=True, fc="#D9D0B8", ec=c["bone_edge"], lw=1.2, alpha=0.9, zorder=3)
+        ax.add_patch(self.sacrum)
         self.lumbar, = ax.plot([], [], color=c["bone_edge"], lw=7, solid_capstyle="round", alpha=0.55, zorder=1)
         self.lumbar_label = ax.text(0, 0, "", fontsize=8.5, color=c["black"], ha="left", va="center")
         self.thigh, = ax.plot([], [], color=c["bone_edge"], lw=9, solid_capstyle="round", zorder=2, alpha=0.8)
-        self.knee = ax.add_patch(Circle((0, 0), 1.6, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=4))
+        self.knee = Circle((0, 0), 1.6, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=4)
+        ax.add_patch(self.knee)
         self.knee_label = ax.text(0, 0, "knee", fontsize=8.5, ha="left", va="center")
-        self.femoral_head = ax.add_patch(Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2,
-                                                zorder=3.5))
+        self.femoral_head = Circle((0, 0), HEAD_CM, fc=c["bone"], ec=c["bone_edge"], lw=1.2, zorder=3.5)
+        ax.add_patch(self.femoral_head)
         ax.plot([0], [0], "+", ms=7, mew=1.2, color=c["black"], zorder=8)
         self._static.append(ax.lines[-1])
         self.head_label = ax.annotate(
             "femoral head in the acetabulum\n(+ hip joint centre)", xy=(1.7, 1.7), xytext=(12.5, 10.0),
             fontsize=8.5, ha="left", va="center", zorder=9,
             arrowprops={"arrowstyle": "-", "color": c["black"], "lw": 0.8, "shrinkB": 1})
-        self.trochanter = ax.add_patch(Polygon(_TROCH_SHAPE, closed=True, fc=c["orange"], ec=c["black"], lw=1,
-                                               hatch="..", zorder=5))
+        self.trochanter = Polygon(_TROCH_SHAPE, closed=True, fc=c["orange"], ec=c["black"], lw=1, hatch="..", zorder=5)
+        ax.add_patch(self.trochanter)
         # the femoral head lies deep to the trochanter: its hidden outline is dashed, as in a drawing
         self._static.append(ax.add_patch(Circle((0, 0), HEAD_CM, fill=False, ec=c["black"], lw=0.9,
                                                 ls=(0, (2.5, 2)), zorder=5.5)))
@@ -262,7 +266,7 @@ class PelvisView:
         """Where landmark ``name`` (or ``'knee'``) is drawn now (cm)."""
         if name == "knee":
             return tuple(self.knee.center)
-        x, y = self.marks[name].get_data()
+        x, y = np.asarray(self.marks[name].get_data())
         return float(x[0]), float(y[0])
 
     def alt_text(self) -> str:

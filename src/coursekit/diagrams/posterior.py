@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -127,7 +128,7 @@ _TIBIA: tuple[Pt, ...] = (
 
 
 def _bones(ax: Axes) -> None:
-    bone = dict(fc=PALETTE["bone"], ec=PALETTE["bone_edge"], lw=1.3, zorder=1)
+    bone: dict[str, Any] = dict(fc=PALETTE["bone"], ec=PALETTE["bone_edge"], lw=1.3, zorder=1)
     for s in (1, -1):
         def m(pts: Sequence[Pt], s: int = s) -> list[Pt]:
             return [(s * x, y) for x, y in pts]
@@ -184,7 +185,7 @@ def _marks(ax: Axes) -> None:
                     zorder=6, gid=f"insertion|{name}|{phrase}")
 
 
-def _label(ax: Axes, text: str, xy: Pt, xytext: Pt, **kw: object) -> None:
+def _label(ax: Axes, text: str, xy: Pt, xytext: Pt, **kw: Any) -> None:
     ax.annotate(text, xy=xy, xytext=xytext, fontsize=9, va="center",
                 arrowprops=dict(arrowstyle="-", color="#444444", lw=0.8, shrinkA=2, shrinkB=3),
                 zorder=7, **kw)

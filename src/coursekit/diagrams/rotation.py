@@ -22,10 +22,13 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, Polygon
+from matplotlib.text import Text
 
 from coursekit.diagrams.style import PALETTE, new_figure, set_alt_text
 from coursekit.model import ACTOR_IDS, Balance, actors, balance, moment_arm, rotate
@@ -140,7 +143,7 @@ class RotationView:
         ax.axis("off")
         ax.set_title("Right hip, femur end-on (seen along its long axis)\n"
                      "arrows: lines of pull; distance from ⊙ = rotation moment arm", fontsize=9)
-        bone = dict(fc=c["bone"], ec=c["bone_edge"], lw=1.2)
+        bone: dict[str, Any] = dict(fc=c["bone"], ec=c["bone_edge"], lw=1.2)
         ax.axvline(_MIDLINE_X, color=c["grey"], lw=0.8, ls=":", zorder=0)
         ax.text(_MIDLINE_X - 0.3, -15.8, "midline", fontsize=7.5, color="#555555", rotation=90,
                 ha="right", va="bottom")
@@ -164,13 +167,16 @@ class RotationView:
                              ax.text(-8.2, 5.7, "pubis", fontsize=7.5, color="#6b5a3a", ha="left", va="bottom"),
                              ax.text(-5.7, -6.4, "ischium", fontsize=7.5, color="#6b5a3a", ha="right", va="top")]
         # the knee, far below, seen through the thigh: dashed
-        self.condyles = ax.add_patch(Polygon(_CONDYLES, closed=True, fill=False, ec=c["black"], lw=1.1,
-                                             ls=(0, (4, 2.5)), zorder=2))
-        self.kneecap = ax.add_patch(Circle(_PATELLA[0], _PATELLA[1], fc="white", ec=c["black"], lw=1.1,
-                                           ls=(0, (4, 2.5)), zorder=2))
-        self.neck = ax.add_patch(Polygon(_NECK, closed=True, zorder=3, **bone))
-        self.trochanter = ax.add_patch(Ellipse(*_TROCHANTER, zorder=3, **bone))
-        self.head = ax.add_patch(Circle((0, 0), HEAD_R, zorder=3.5, **bone))
+        self.condyles = Polygon(_CONDYLES, closed=True, fill=False, ec=c["black"], lw=1.1, ls=(0, (4, 2.5)), zorder=2)
+        ax.add_patch(self.condyles)
+        self.kneecap = Circle(_PATELLA[0], _PATELLA[1], fc="white", ec=c["black"], lw=1.1, ls=(0, (4, 2.5)), zorder=2)
+        ax.add_patch(self.kneecap)
+        self.neck = Polygon(_NECK, closed=True, zorder=3, **bone)
+        ax.add_patch(self.neck)
+        self.trochanter = Ellipse(*_TROCHANTER, zorder=3, **bone)
+        ax.add_patch(self.trochanter)
+        self.head = Circle((0, 0), HEAD_R, zorder=3.5, **bone)
+        ax.add_patch(self.head)
         ax.add_patch(Circle((0, 0), 0.35, fc="white", ec=c["black"], lw=1.2, zorder=8))
         ax.plot([0], [0], "o", ms=2.2, color=c["black"], zorder=9)
         self._static.extend(ax.patches[-1:])
@@ -196,19 +202,20 @@ class RotationView:
         self._static.append(ax.text(fx + 4.3, fy + 6.0, "right foot\non the floor",
                                     fontsize=7.5, ha="left", va="top"))
         self.pulls: dict[str, FancyArrowPatch] = {}
-        self.arms: dict[str, object] = {}
-        self.pull_texts: dict[str, object] = {}
+        self.arms: dict[str, Line2D] = {}
+        self.pull_texts: dict[str, Text] = {}
         for key in ACTOR_IDS:
             style, _ = ACTOR_STYLES.get(key, ("-", ""))
             arrow = FancyArrowPatch((0, 0), (1, 1), arrowstyle="-|>", mutation_scale=10,
                                     color=ACTOR_COLOURS.get(key, c["black"]), lw=1, ls=style, zorder=7,
                                     gid=f"pull|{key}")
-            self.pulls[key] = ax.add_patch(arrow)
+            ax.add_patch(arrow)
+            self.pulls[key] = arrow
             self.arms[key], = ax.plot([], [], color=ACTOR_COLOURS.get(key, c["black"]), lw=0.8, ls=":",
                                       zorder=7)
             self.pull_texts[key] = ax.text(0, 0, SHORT.get(key, key), fontsize=7.5, zorder=9,
                                            color=c["black"], ha="center", va="top")
-        self.leaders: dict[str, object] = {
+        self.leaders: dict[str, Line2D] = {
             key: ax.plot([], [], color="#777777", lw=0.5, zorder=6.5)[0] for key in ACTOR_IDS}
 
     def _build_bars(self) -> None:
@@ -263,7 +270,7 @@ class RotationView:
         self.knee_arc.set_data(8.0 * np.cos(t), 8.0 * np.sin(t))
         label = _turned([(0.0, 11.6)], rot)[0]
         self.knee_text.set_position((label[0] + 0.3, label[1]))
-        self.knee_text.set_ha("left" if rot >= 0 else "right")
+        self.knee_text.set_horizontalalignment("left" if rot >= 0 else "right")
         words = {"forward": "knee forward", "out": f"knee out {abs(rot):.0f}°", "in": f"knee in {abs(rot):.0f}°"}
         self.knee_text.set_text(words[result.knee_direction])
         self.knee_text.set_color(PALETTE["green"] if result.knee_direction == "forward" else PALETTE["black"])
@@ -307,8 +314,8 @@ class RotationView:
             else:
                 spot = (head[0] + 0.6, head[1] + 0.6)
             self.pull_texts[key].set_position(spot)
-            self.pull_texts[key].set_va("top" if key in back else "bottom")
-            self.pull_texts[key].set_ha("center" if key in back else "left")
+            self.pull_texts[key].set_verticalalignment("top" if key in back else "bottom")
+            self.pull_texts[key].set_horizontalalignment("center" if key in back else "left")
             self.leaders[key].set_data([head[0], spot[0]], [head[1], spot[1] + (0.1 if key in back else 0)])
 
     @staticmethod
@@ -331,7 +338,7 @@ class RotationView:
                 bar.set_width(w)
             text = self.net_text[name]
             text.set_position((net + (3 if net >= 0 else -3), 0))
-            text.set_ha("left" if net >= 0 else "right")
+            text.set_horizontalalignment("left" if net >= 0 else "right")
             text.set_text(f"{net:+.0f}" if name == "rotation" else f"{net:.0f}")
         u = result.net_rotation_uncertainty
         self.net_err.set_data([result.net_rotation - u, result.net_rotation + u], [-0.5, -0.5])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Arc, Circle, Polygon
@@ -330,7 +331,7 @@ def draw_body(ax: Axes, body: Body, *, colour: str | None = None, lw: float = 5.
         far = name.startswith("leg2")
         gid = name if name in ("trunk", "thigh", "spine") else f"body|{name}"
         width = lw * _WIDTH[name]
-        style = dict(color=PALETTE["grey"] if far else colour, lw=width, solid_capstyle="round",
+        style: dict[str, Any] = dict(color=PALETTE["grey"] if far else colour, lw=width, solid_capstyle="round",
                      solid_joinstyle="round", zorder=2 if far else 3, gid=gid)
         ax.plot(*zip(*pts), **style)
         if name.endswith("foot") and len(pts) == 4:
@@ -363,13 +364,14 @@ def body_outlines(ax: Axes) -> list[tuple[object, float]]:
     Lines give their data points; the head gives its outline and its centre (with the
     head's radius as half width), so a label over the face counts as touching it.
     """
-    renderer = ax.figure._get_renderer()
+    renderer = ax.figure._get_renderer()  # type: ignore[union-attr]  # private, absent from matplotlib's stubs
     px = renderer.points_to_pixels(1.0)
     out: list[tuple[object, float]] = []
     for line in body_lines(ax):
         out.append((line.get_transform().transform(line.get_xydata()), line.get_linewidth() * px / 2))
     for patch in ax.patches:
-        if patch.get_gid() == "body|head" or (patch.get_gid() or "").startswith("joint|"):
+        gid = patch.get_gid() or ""
+        if isinstance(patch, Circle) and (gid == "body|head" or gid.startswith("joint|")):
             centre = ax.transData.transform(patch.center)
             edge = ax.transData.transform((patch.center[0] + patch.radius, patch.center[1]))
             out.append(([centre, centre], float(edge[0] - centre[0]) + patch.get_linewidth() * px / 2))

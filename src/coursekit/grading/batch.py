@@ -40,7 +40,7 @@ from coursekit.grading.workers import WorkerHandle, run_jobs
 from coursekit.untrusted.files import read_regular
 from coursekit.untrusted.html import sanitize_notebook
 
-__all__ = ["BatchSummary", "grade_assignment"]
+__all__ = ["BatchSummary", "WarmGrading", "grade_assignment"]
 
 
 @dataclass
@@ -204,67 +204,166 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="nb", desc="grading", disable=not enabled, smoothing=0.1)
 
 
-def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
-    """Grade ``config.assignment`` of the course in ``config.course``; see the module docstring."""
-    config.validate()
-    started_run = time.monotonic()
-    course = Course(config.course)
-    budget = CgroupLimits(memory_mb=config.memory_mb * 2 + 1536, pids=config.nproc * 2 + 64)
-    sandbox = create_sandbox(config.sandbox, keep_out=[course.root], cgroup=budget)
-    sandbox.warm = source_imports(course.source_dir(config.assignment))
-    echo(sandbox.summary())
-    log_dir = course.root / "coursekit-grades" / config.assignment / "logs"
-    workers = [WorkerHandle(sandbox, i, config.caps(), log_dir) for i in range(config.workers)]
-    try:
-        for worker in workers:  # warm up while the grader reads the course
-            worker.spawn()
-        return _grade(config, course, sandbox, workers, started_run, echo)
-    finally:
-        for worker in workers:
+class WarmGrading:
+    """A course with its sandbox, warm workers and feedback exporter, ready to grade runs.
+
+    ``coursekit grade`` builds one for a single run (:func:`grade_assignment`); the hub's
+    warm grader (:class:`coursekit.grading.service.Grader`) keeps one between submissions.
+    ``assignments``: the assignments whose source imports the workers load while warming.
+    """
+
+    def __init__(self, config: GradeConfig, assignments: list[str], echo: Callable[[str], None] = print,
+                 log_dir: Path | None = None) -> None:
+        config.validate()
+        self.config = config
+        self.course = Course(config.course)
+        budget = CgroupLimits(memory_mb=config.memory_mb * 2 + 1536, pids=config.nproc * 2 + 64)
+        self.sandbox: Sandbox = create_sandbox(config.sandbox, keep_out=[self.course.root], cgroup=budget)
+        self.sandbox.warm = sorted({m for a in assignments for m in source_imports(self.course.source_dir(a))})
+        echo(self.sandbox.summary())
+        logs = log_dir or self.course.root / "coursekit-grades" / config.assignment / "logs"
+        self.workers = [WorkerHandle(self.sandbox, i, config.caps(), logs) for i in range(config.workers)]
+        self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
+        self.feedback: Any = None
+        try:
+            for worker in self.workers:  # warm up while the grader reads the course
+                worker.spawn()
+            if config.feedback:
+                from coursekit.course.feedback import FeedbackPages
+
+                self.feedback = FeedbackPages(self.course)
+                self.feedback.warm()  # the template compiles while the workers start
+        except BaseException:
+            self.close()
+            raise
+
+    def sources(self, assignment: str, names: list[str]) -> Sources:
+        """The assignment's source and release notebooks, read again only when their files changed."""
+        folders = (self.course.source_dir(assignment), self.course.release_dir(assignment))
+        key = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                           for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file())) \
+            + tuple(names)
+        cached = self._sources.get(assignment)
+        if cached is None or cached[0] != key:
+            loaded = load_sources(folders[0], folders[1], names, self.course.ignore, self.course.delimiters)
+            self._sources[assignment] = cached = (key, loaded)
+        return cached[1]
+
+    def grade(self, config: GradeConfig, echo: Callable[[str], None] = print, *, keep_workers: bool = False) -> BatchSummary:
+        """Grade one run (``config.assignment``, ``config.students``) with this course's warm workers."""
+        config.validate()
+        return _grade(config, self, time.monotonic(), echo, keep_workers)
+
+    def close(self) -> None:
+        """Stop every worker (and so its sandbox)."""
+        for worker in self.workers:
             worker.stop()
 
 
-def _grade(config: GradeConfig, course: Course, sandbox: Sandbox, workers: list[WorkerHandle], started_run: float,
-           echo: Callable[[str], None]) -> BatchSummary:
+def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
+    """Grade ``config.assignment`` of the course in ``config.course``; see the module docstring."""
+    started_run = time.monotonic()
+    warm = WarmGrading(config, [config.assignment], echo)
+    try:
+        return _grade(config, warm, started_run, echo, False)
+    finally:
+        warm.close()
+
+
+def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Callable[[str], None],
+           keep_workers: bool) -> BatchSummary:
     from coursekit.coursekeys import require_keys  # keys: <course>/bank, read here, outside the sandbox
 
+    course = warm.course
     require_keys(course.root, config.assignment)
-    names = course.notebooks(config.assignment)
-    sources = load_sources(course.source_dir(config.assignment), course.release_dir(config.assignment), names,
-                           course.ignore)
-    summary = BatchSummary(config.assignment, sandbox.summary())
-    grader = _Grader(config, course, sources, sandbox)
-    students, unsafe = discover(course.submitted_root(), config.assignment, config.students)
-    if unsafe:
-        echo(f"skipped submission folders (rename them to a plain student id, never a link): {', '.join(unsafe)}")
-    todo: list[Submission] = []
-    for student in students:
-        folder = course.submitted_dir(student, config.assignment)
-        for name in names:
-            try:
-                old = rec.load_record(course.root, config.assignment, student, name)
-            except rec.RecordProblem as problem:
-                summary.record_problems.append(f"record {problem.name} {problem.reason}; regraded")
-                old = None
-            if (old and not config.force and old.status != rec.FAILED
-                    and old.fingerprint == rec.fingerprint(folder)):
-                summary.skipped.append(f"{student}/{name}")
-                continue
-            todo.append(Submission(student, name, folder))
-    _run(grader, todo, summary, workers)
-    summary.seconds = time.monotonic() - started_run
-    if summary.graded:
-        _outputs_after(config, course, summary, echo)
+    with course.gradebook():  # one connection for the whole run (nested uses share it)
+        names = course.notebooks(config.assignment)
+        sources = warm.sources(config.assignment, names)
+        summary = BatchSummary(config.assignment, warm.sandbox.summary())
+        grader = _Grader(config, course, sources, warm.sandbox)
+        students, unsafe = discover(course.submitted_root(), config.assignment, config.students)
+        if unsafe:
+            echo(f"skipped submission folders (rename them to a plain student id, never a link): {', '.join(unsafe)}")
+        todo: list[Submission] = []
+        for student in students:
+            folder = course.submitted_dir(student, config.assignment)
+            for name in names:
+                try:
+                    old = rec.load_record(course.root, config.assignment, student, name)
+                except rec.RecordProblem as problem:
+                    summary.record_problems.append(f"record {problem.name} {problem.reason}; regraded")
+                    old = None
+                if (old and not config.force and old.status != rec.FAILED
+                        and old.fingerprint == rec.fingerprint(folder)):
+                    summary.skipped.append(f"{student}/{name}")
+                    continue
+                todo.append(Submission(student, name, folder))
+        after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None)
+        _run(grader, todo, summary, warm.workers, after, keep_workers)
+        summary.seconds = time.monotonic() - started_run
+        if summary.graded:
+            _outputs_after(config, course, summary, echo)
     summary.seconds = time.monotonic() - started_run
     return summary
 
 
-def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers: list[WorkerHandle]) -> None:
+class _AfterStudent:
+    """Once all of a student's notebooks are graded: nbgrader's late penalty, then the feedback pages.
+
+    Done per student while the others are still being graded, so feedback overlaps grading.
+    """
+
+    def __init__(self, config: GradeConfig, course: Course, names: list[str], summary: BatchSummary,
+                 feedback: Any) -> None:
+        from coursekit.course.late import late_penalty_preprocessor
+        from coursekit.lms import lms_late_flags
+
+        self.config, self.course, self.names, self.summary, self.feedback = config, course, names, summary, feedback
+        self.waiting: dict[str, int] = {}
+        self.pre = late_penalty_preprocessor(course.root, course.config)
+        self.lms_late = lms_late_flags(course.root, config.assignment)
+
+    def expect(self, todo: list[Submission]) -> None:
+        for sub in todo:
+            self.waiting[sub.student] = self.waiting.get(sub.student, 0) + 1
+
+    def done(self, gb: Any, record: rec.Record) -> None:
+        """Count ``record``; after the student's last notebook, store the penalty and write the feedback."""
+        from coursekit.course.late import apply_late_penalties
+
+        student = record.student
+        self.waiting[student] -= 1
+        if self.waiting[student]:
+            return
+        mine = [r for r in self.summary.graded if r.student == student]
+        if all(r.status == rec.FAILED for r in mine):
+            return
+        try:
+            for penalty in apply_late_penalties(gb, self.pre, self.config.assignment, student,
+                                                lms_late=self.lms_late.get(student, False)):
+                if penalty.penalty:
+                    self.summary.late.append(f"{student}/{penalty.notebook}: late penalty {penalty.penalty:g}")
+        except Exception as err:  # noqa: BLE001 - one student's penalty never stops the batch
+            gb.db.rollback()
+            self.summary.late.append(f"{student}: the late penalty could not be stored ({err!r})")
+        if self.feedback is None:
+            return
+        failed = {r.notebook for r in mine if r.status == rec.FAILED}
+        folder = self.course.autograded_dir(student, self.config.assignment)
+        notebooks = [n for n in self.names if n not in failed and (folder / f"{n}.ipynb").is_file()]
+        result = self.feedback.write(gb, student, self.config.assignment, notebooks)
+        if result.problem:
+            self.summary.feedback_problems[student] = result.problem
+
+
+def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers: list[WorkerHandle],
+         after: _AfterStudent, keep_workers: bool) -> None:
     config = grader.config
     jobs: list[Job] = []
     prepared: dict[str, tuple[Submission, float]] = {}
     limits = config.limits(grader.course.cell_timeout)
     timeout = config.total_timeout + 30  # the worker stops every job by total_timeout; 30 s to clean up
+    after.expect(todo)
     with grader.course.gradebook() as gb, _progress(len(todo), config.progress) as bar:
         for sub in todo:
             started = time.monotonic()
@@ -272,12 +371,14 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             try:
                 prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
                         int(config.extra_total_mb * 2**20))
-                job = None if sub.problem else job_payload(key, sub, limits)
+                job = None if sub.problem else job_payload(key, sub, limits, grader.sources.delimiters)
             except Exception as err:  # noqa: BLE001 - one submission never stops the batch
                 sub.problem = f"grader error while reading the submission: {err!r}"
                 job = None
             if job is None:
-                summary.graded.append(grader.fail(gb, sub, sub.problem or "the submission could not be read", started))
+                record = grader.fail(gb, sub, sub.problem or "the submission could not be read", started)
+                summary.graded.append(record)
+                after.done(gb, record)
                 bar.update()
                 continue
             prepared[key] = (sub, started)
@@ -294,39 +395,19 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
                 gb.db.rollback()
                 record = grader.fail(gb, sub, f"grader error while judging: {err!r}", started)
             summary.graded.append(record)
+            after.done(gb, record)
             bar.update()
 
         if jobs:
-            run_jobs(jobs, timeout, workers[: len(jobs)], on_result)
-
-
-def _late_penalties(config: GradeConfig, course: Course, summary: BatchSummary) -> None:
-    """nbgrader's late penalties (the course's LateSubmissionPlugin), stored where autograde stores them."""
-    from coursekit.course.late import apply_late_penalties, late_penalty_preprocessor
-    from coursekit.lms import lms_late_flags
-
-    graded = sorted({r.student for r in summary.graded if r.status != rec.FAILED})
-    if not graded:
-        return
-    pre = late_penalty_preprocessor(course.root, course.config)
-    late = lms_late_flags(course.root, config.assignment)
-    with course.gradebook() as gb:
-        for student in graded:
-            for penalty in apply_late_penalties(gb, pre, config.assignment, student, lms_late=late.get(student, False)):
-                if penalty.penalty:
-                    summary.late.append(f"{student}/{penalty.notebook}: late penalty {penalty.penalty:g}")
+            run_jobs(jobs, timeout, workers[: len(jobs)], on_result, stop_workers=not keep_workers)
 
 
 def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, echo: Callable[[str], None]) -> None:
     from coursekit.grading.exports import write_exports
-
-    _late_penalties(config, course, summary)  # before the exports and the feedback, which show them
 
     if config.reports:
         problems: list[rec.RecordProblem] = []
         summary.outputs.update(write_exports(course, config.assignment, problems))
         summary.record_problems += [f"record {p.name} {p.reason}; left out of the exports" for p in problems]
     if config.feedback:
-        graded = sorted({r.student for r in summary.graded if r.status != rec.FAILED})
-        summary.feedback_problems = course.generate_feedback(config.assignment, graded)
         summary.outputs["feedback"] = course.feedback_root()

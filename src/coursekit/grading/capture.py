@@ -5,22 +5,40 @@ the cells run in an :class:`IPython.core.interactiveshell.InteractiveShell` and 
 output (streams, displays, results, errors) is recorded as an nbformat v4 output dict.
 Huge outputs are truncated so one 50 MB line never reaches the graded notebook.
 
+The shell behaves like ipykernel's ``ZMQInteractiveShell`` for what students normally
+write (see :func:`make_shell`): ``%matplotlib inline`` and figures shown inline as
+``image/png`` (matplotlib-inline is the default backend, as in a kernel), ``!cmd`` run
+through pipes with its output in the cell's stdout, ``input()``/``getpass()`` failing at
+once (nbgrader runs kernels without stdin), and ``%pip``/``%conda`` saying they do not run.
+
 >>> truncate_text("x" * 25, 10)
 'xxxxxxxxxx\\n[... output truncated by coursekit: 15 more characters]\\n'
 """
 
 from __future__ import annotations
 
+import builtins
+import codecs
+import getpass
 import json
+import os
+import subprocess
 import sys
 from typing import Any
 
 from coursekit.checks.export import MIME
 from coursekit.grading.protocol import OutputCaps
 
-__all__ = ["OutputCaps", "CellRecorder", "make_shell", "capture_streams", "truncate_text", "ANSWER_MIME"]
+__all__ = ["OutputCaps", "CellRecorder", "make_shell", "capture_streams", "truncate_text", "ANSWER_MIME",
+           "INLINE_BACKEND", "NO_STDIN", "NO_INSTALL"]
 
 ANSWER_MIME = MIME  # the mime coursekit.checks.grade displays in export mode
+#: matplotlib's backend in the grading shell, as ipykernel makes it the default in a kernel
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+NO_STDIN = ("{what} was called, but notebooks are graded without a keyboard: nobody can type an answer. "
+            "Put the value in your code instead (e.g. name = \"Ada\").")
+NO_INSTALL = ("coursekit: %{magic} is not run when grading: nothing can be installed in the grading sandbox, "
+              "which has the course's packages already. The rest of the cell runs.\n")
 
 
 def truncate_text(text: str, limit: int) -> str:
@@ -132,8 +150,53 @@ class _Stream:
         return 1 if self.name == "stdout" else 2
 
 
+def _no_stdin(what: str) -> Any:
+    from IPython.core.error import StdinNotImplementedError
+
+    def refuse(*args: Any, **kwargs: Any) -> str:
+        raise StdinNotImplementedError(NO_STDIN.format(what=what))
+
+    return refuse
+
+
+def _run_piped(command: str) -> int:
+    """Run ``command`` with ``sh -c``, its output (stderr merged, as a kernel's pty does) to ``sys.stdout``."""
+    env = {**os.environ, "PAGER": "cat", "GIT_PAGER": "cat",
+           "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "/usr/bin:/bin")])}
+    proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env)
+    assert proc.stdout is not None
+    fd, decoder = proc.stdout.fileno(), codecs.getincrementaldecoder("utf-8")("replace")
+    try:
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
+            sys.stdout.write(decoder.decode(chunk))
+        sys.stdout.write(decoder.decode(b"", final=True))
+        return proc.wait()
+    finally:
+        if proc.poll() is None:  # the cell timed out (or was interrupted) while the command ran
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def _activate_inline(shell: Any) -> None:
+    """Make matplotlib-inline the backend, as ipykernel does: figures become ``image/png`` displays."""
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    if "matplotlib" in sys.modules:  # already imported (a warm worker): switch it now, as %matplotlib inline does
+        try:
+            shell.enable_matplotlib("inline")
+        except Exception:  # noqa: BLE001 - a broken matplotlib must not stop the shell; its cells will say why
+            pass
+
+
 def make_shell(recorder: CellRecorder) -> Any:
-    """An ``InteractiveShell`` whose displays, results, streams and errors go to ``recorder``."""
+    """An ``InteractiveShell`` whose displays, results, streams and errors go to ``recorder``.
+
+    It behaves like ipykernel's ``ZMQInteractiveShell`` run by nbgrader (no stdin): GUI event
+    loops are accepted and ignored (``%matplotlib inline`` works), figures display inline,
+    ``!cmd`` output reaches the cell's stdout, ``input()`` fails at once with a clear message,
+    and package-manager magics print that they do not run instead of failing the cell.
+    """
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
@@ -165,11 +228,42 @@ def make_shell(recorder: CellRecorder) -> Any:
             self.displayhook_class = Hook
             super().init_displayhook()
 
+        def enable_gui(self, gui: Any = None) -> None:
+            # ipykernel starts the toolkit's event loop; a graded notebook has no screen, and
+            # inline figures (gui None) need none
+            self.active_eventloop = gui
+
+        def system_piped(self, cmd: str) -> None:
+            if cmd.rstrip().endswith("&"):
+                raise OSError("Background processes not supported.")  # ipykernel's message
+            self.user_ns["_exit_code"] = _run_piped(self.var_expand(cmd, depth=1))
+
+        system = system_piped
+
+        def run_cell(self, *args: Any, **kwargs: Any) -> Any:
+            saved = builtins.input, getpass.getpass
+            builtins.input, getpass.getpass = _no_stdin("input()"), _no_stdin("getpass()")
+            try:
+                return super().run_cell(*args, **kwargs)
+            finally:
+                builtins.input, getpass.getpass = saved
+
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
     config.InteractiveShell.xmode = "Plain"
-    return Shell.instance(config=config, display_pub_class=Publisher)
+    shell = Shell.instance(config=config, display_pub_class=Publisher)
+    for magic in ("pip", "conda", "mamba", "micromamba", "uv"):
+        shell.register_magic_function(_not_installed(magic), "line", magic)
+    _activate_inline(shell)
+    return shell
+
+
+def _not_installed(magic: str) -> Any:
+    def refuse(line: str = "") -> None:
+        sys.stdout.write(NO_INSTALL.format(magic=f"{magic} {line}".strip()))
+
+    return refuse
 
 
 def capture_streams(recorder: CellRecorder) -> None:

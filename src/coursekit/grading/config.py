@@ -93,6 +93,7 @@ class GradeConfig:
     def limits(self, course_cell_timeout: float) -> Limits:
         """The limits sent to the sandbox with each job (``cell_timeout`` or the course's own)."""
         cell = self.cell_timeout if self.cell_timeout is not None else course_cell_timeout
+        cell = min(cell, self.total_timeout)  # no cell outlives its notebook (the course may set no limit: inf)
         return Limits(float(cell), float(self.total_timeout), self.memory_mb, self.cpu_seconds, self.file_mb,
                       self.nproc + (0 if os.geteuid() == 0 else _own_processes()))
 

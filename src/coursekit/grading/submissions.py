@@ -14,13 +14,16 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.course.cells import is_solution
+from coursekit.checks.calls import HiddenTestsError, sandbox_source
+from coursekit.course.cells import grade_id, is_solution, is_test
+from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, strip_hidden
 from coursekit.errors import UntrustedFileError
 from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
 from coursekit.grading.protocol import CellCode, Job, Limits
 from coursekit.untrusted.files import is_plain_dir, read_regular, walk_regular
 
-__all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources"]
+__all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources",
+           "sandbox_code"]
 
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
 
@@ -36,6 +39,8 @@ class Sources:
     notebooks: dict[str, NotebookNode]
     releases: dict[str, NotebookNode | None]
     data_files: dict[str, bytes]
+    #: the course's hidden-test and solution markers (``Course.delimiters``)
+    delimiters: Delimiters = DEFAULT_DELIMITERS
 
 
 @dataclass
@@ -138,15 +143,47 @@ def prepare(sub: Submission, sources: Sources, expected: list[str], max_file: in
     return sub
 
 
-def job_payload(key: str, sub: Submission, limits: Limits) -> Job:
-    """What the sandbox receives: code cells (no solutions of the source), files, limits."""
+def sandbox_code(cell: NotebookNode, delimiters: Delimiters) -> tuple[str, str | None]:
+    """(what the sandbox runs for a code cell, the instructor-facing reason when a test cell is refused).
+
+    A test cell loses its hidden tests: the sandbox gets the visible part and one generated
+    line per hidden ``grade("qid", answer, points)`` call that hands ``answer`` out (see
+    :func:`coursekit.checks.calls.sandbox_source`). A test cell whose hidden region holds
+    anything else is never sent (it runs as an empty cell, so its questions score 0) and
+    the reason says what to fix. Any other cell of the source with a hidden region runs without it.
+    """
+    text = str(cell.source)
+    if is_test(cell):
+        try:
+            return sandbox_source(text, delimiters.begin_test, delimiters.end_test), None
+        except HiddenTestsError as err:
+            return "", (f"test cell {grade_id(cell)!r} not run, its questions score 0: {err}; fix the source "
+                        "notebook (`coursekit assignments validate` shows it) and grade again with --force")
+    if delimiters.begin_test in text:
+        return strip_hidden(text, delimiters), None
+    return text, None
+
+
+def job_payload(key: str, sub: Submission, limits: Limits, delimiters: Delimiters | None = None) -> Job:
+    """What the sandbox receives: code cells (no solutions, no hidden tests of the source), files, limits.
+
+    A refused test cell (see :func:`sandbox_code`) adds its reason to ``sub.flags``.
+    """
     assert sub.prepared is not None
-    cells = [CellCode(i, str(c.source)) for i, c in enumerate(sub.prepared.notebook.cells) if c.cell_type == "code"]
+    cells = []
+    for index, cell in enumerate(sub.prepared.notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        code, refused = sandbox_code(cell, delimiters or DEFAULT_DELIMITERS)
+        if refused and refused not in sub.flags:
+            sub.flags.append(refused)
+        cells.append(CellCode(index, code))
     files = {rel: base64.b64encode(data).decode() for rel, data in sub.files.items()}
     return Job(key, cells, files, limits)
 
 
-def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], ignore: list[str]) -> Sources:
+def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], ignore: list[str],
+                 delimiters: Delimiters = DEFAULT_DELIMITERS) -> Sources:
     """Read the source (and, if released, release) notebooks and the source's data files."""
     from fnmatch import fnmatch
 
@@ -167,7 +204,7 @@ def load_sources(source_dir: Path, release_dir: Path, notebooks: list[str], igno
         if path.is_file() and path.suffix != ".ipynb" and not any(fnmatch(part, pat) for part in name.split("/")
                                                                 for pat in ignore):
             data[name] = path.read_bytes()
-    return Sources(sources, releases, data)
+    return Sources(sources, releases, data, delimiters)
 
 
 def source_imports(source_dir: Path) -> list[str]:

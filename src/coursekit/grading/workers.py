@@ -17,6 +17,7 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -172,8 +173,10 @@ class WorkerHandle:
 
 
 def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
-             on_result: Callable[[Job, Reply | None, str | None], None]) -> None:
+             on_result: Callable[[Job, Reply | None, str | None], None], *, stop_workers: bool = True) -> None:
     """Run ``jobs`` on ``workers``; call ``on_result(job, reply, failure)`` in this thread, in completion order.
+
+    ``stop_workers=False`` keeps the workers warm afterwards (a warm grader between submissions).
 
     A thread pool with one thread per worker; each job borrows a free worker. Ctrl-C stops
     dispatching, kills the workers and re-raises; results already passed to ``on_result``
@@ -203,8 +206,10 @@ def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
             on_result(futures[future], reply, failure)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        interrupted = sys.exc_info()[0] is not None
         for worker in workers:
-            worker.close()
+            if stop_workers or interrupted:
+                worker.close()
         pool.shutdown(wait=True)
         for worker in workers:  # every thread is done: the handles may start workers again
             worker.closed = False

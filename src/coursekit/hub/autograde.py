@@ -6,9 +6,16 @@ The service runs as the instructor (a JupyterHub managed service, see
 one, in the course directory:
 
 1. ``nbgrader collect <assignment> --student <student> --update`` (nbgrader's own copy
-   into ``submitted/``, with the timestamp);
-2. ``coursekit grade <assignment> --student <student> --force`` (sandboxed, into the
-   gradebook, with feedback);
+   into ``submitted/``, with the timestamp), through nbgrader's Python API in the service's
+   own process (``NbGraderAPI``, loaded once), or the command if that fails;
+2. the grading of ``coursekit grade <assignment> --student <student> --force`` (sandboxed,
+   into the gradebook, with feedback), by one **warm grader** kept between submissions
+   (:class:`coursekit.grading.service.Grader`: Python, the notebook stack, the course and
+   the sandboxed workers loaded once, so a submission is graded in about a second). If the
+   warm grader fails (it cannot start, or raises), that submission is graded by the
+   command in a process of its own, and a new warm grader is started for the next one.
+   ``[grading] warm = false`` in ``hub.toml`` always uses the commands (collect and
+   release_feedback too: each step in a process of its own);
 3. depending on the assignment's feedback policy (:class:`FeedbackPolicy`):
    ``nbgrader release_feedback`` at once, after the due date, or never by itself (the
    instructor releases it in formgrader).
@@ -33,10 +40,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from coursekit.errors import CourseKitError
 
-__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "serve"]
+__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "WarmGrader", "serve", "warm_setting"]
 
 POLICIES = ("immediate", "after-due", "after-release")
 POLICY_FILE = "hub.toml"
@@ -107,7 +115,52 @@ class FeedbackPolicy:
         return cls(default, values)
 
 
+def warm_setting(course: Path) -> bool:
+    """``[grading] warm`` of the course's ``hub.toml`` (default true: one warm grader between submissions)."""
+    path = course / POLICY_FILE
+    if not path.exists():
+        return True
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("grading", {})
+    except tomllib.TOMLDecodeError as err:
+        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    value = table.get("warm", True) if isinstance(table, dict) else None
+    if not isinstance(value, bool):
+        raise CourseKitError(f"{path}: [grading] warm must be true or false, not {value!r}")
+    return value
+
+
 Runner = Callable[[Sequence[str], Path], tuple[int, str]]
+
+
+class WarmGrader(Protocol):
+    """What the service needs of a warm grader (:class:`coursekit.grading.service.Grader`)."""
+
+    def grade(self, assignment: str, student: str) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def _nbgrader_api(course: Path) -> Any:
+    """nbgrader's API on the course, configured as the ``nbgrader`` command would be in ``course``."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Application
+
+    loader = NbGrader()
+    loader.load_cwd_config = False
+    loader.load_config_file()  # the user's and JUPYTER_CONFIG_PATH's nbgrader_config.py (the exchange root)
+    Application.load_config_file(loader, "nbgrader_config", path=str(course))  # then the course's, as in `cd course`
+    config = loader.config
+    config.CourseDirectory.root = str(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def _warm_grader(course: Path) -> WarmGrader:
+    from coursekit.grading.service import Grader
+
+    return Grader(course)
 
 
 def _subprocess_runner(cmd: Sequence[str], cwd: Path) -> tuple[int, str]:
@@ -126,8 +179,16 @@ class AutogradeService:
     policy: FeedbackPolicy = field(default_factory=FeedbackPolicy)
     run: Runner = _subprocess_runner
     log: Callable[[str], None] = print
+    #: makes the warm grader (None: every submission by the ``coursekit grade`` command)
+    warm: Callable[[Path], WarmGrader] | None = _warm_grader
+    warm_enabled: bool = True  #: ``[grading] warm`` of ``hub.toml``
+    #: makes nbgrader's API for collect and release_feedback in this process (None: the commands)
+    nbgrader_api: Callable[[Path], Any] | None = _nbgrader_api
+    _api: Any = None
     _done: set[str] = field(default_factory=set)
     _pending_release: set[tuple[str, str]] = field(default_factory=set)
+    _grader: WarmGrader | None = None
+    _settings_seen: float | None = None
 
     @property
     def history(self) -> Path:
@@ -163,11 +224,9 @@ class AutogradeService:
         started = time.monotonic()
         entry: dict[str, object] = {"submission": sub.key, "student": sub.student, "assignment": sub.assignment,
                                     "submitted": sub.timestamp, "graded_at": datetime.now(UTC).isoformat()}
-        nbgrader, coursekit = str(self.bin_dir / "nbgrader"), str(self.bin_dir / "coursekit")
         try:
-            self._step([nbgrader, "collect", sub.assignment, f"--student={sub.student}", "--update"], "nbgrader collect")
-            self._step([coursekit, "grade", sub.assignment, "--course", str(self.course), "--student", sub.student,
-                        "--force", "--no-progress"], "coursekit grade")
+            self.collect(sub.student, sub.assignment)
+            entry.update(self.grade(sub))
             policy = self.policy.for_assignment(sub.assignment)
             released = policy == "immediate"
             if released:
@@ -185,9 +244,97 @@ class AutogradeService:
         self.log(f"coursekit hub: {sub.student} {sub.assignment}: {entry['status']} in {entry['seconds']} s")
         return entry
 
+    def grade(self, sub: Inbound) -> dict[str, object]:
+        """Grade one collected submission: by the warm grader, else by the command (see the module docstring)."""
+        grader = self.warm_grader()
+        if grader is not None:
+            try:
+                return {"grader": "warm", **_summary_fields(grader.grade(sub.assignment, sub.student), sub.student)}
+            except Exception as err:  # noqa: BLE001 - any failure of the warm grader: the command grades instead
+                reason = f"{type(err).__name__}: {err}"[:600]
+                self.log(f"coursekit hub: the warm grader failed on {sub.student} {sub.assignment} ({reason}); "
+                         "grading with coursekit grade, and a new warm grader for the next submission")
+                self.close_grader()
+        else:
+            reason = ""
+        self._step([str(self.bin_dir / "coursekit"), "grade", sub.assignment, "--course", str(self.course),
+                    "--student", sub.student, "--force", "--no-progress"], "coursekit grade")
+        return {"grader": "command", **({"warm_failed": reason} if reason else {})}
+
+    def warm_grader(self) -> WarmGrader | None:
+        """The warm grader, started when there is none (None: warm grading off, or it cannot start now)."""
+        if self.warm is None or not self.warm_enabled:
+            return None
+        if self._grader is None:
+            try:
+                self._grader = self.warm(self.course)
+            except Exception as err:  # noqa: BLE001 - the command still grades; the next submission tries again
+                self.log(f"coursekit hub: the warm grader did not start ({type(err).__name__}: {err})")
+                return None
+        return self._grader
+
+    def close_grader(self) -> None:
+        grader, self._grader = self._grader, None
+        if grader is not None:
+            try:
+                grader.close()
+            except Exception as err:  # noqa: BLE001 - a broken grader is dropped all the same
+                self.log(f"coursekit hub: closing the warm grader: {err}")
+
+    def reload_settings(self) -> None:
+        """Read ``hub.toml`` again when it changed: feedback policy and ``[grading] warm``."""
+        path = self.course / POLICY_FILE
+        try:
+            seen = path.stat().st_mtime
+        except OSError:
+            seen = None
+        if seen == self._settings_seen:
+            return
+        self._settings_seen = seen
+        try:
+            policy, warm = FeedbackPolicy.load(self.course), warm_setting(self.course)
+        except CourseKitError as err:
+            self.log(f"coursekit hub: {err}; keeping the settings in use")
+            return
+        self.policy, self.warm_enabled = policy, warm
+        if not warm:
+            self.close_grader()
+            self._api = None
+
+    def collect(self, student: str, assignment: str) -> None:
+        """``nbgrader collect ASSIGNMENT --student STUDENT --update``."""
+        if not self._in_process("collect", student, assignment):
+            self._step([str(self.bin_dir / "nbgrader"), "collect", assignment, f"--student={student}", "--update"],
+                       "nbgrader collect")
+
     def release(self, student: str, assignment: str) -> None:
-        self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
-                   "nbgrader release_feedback")
+        """``nbgrader release_feedback ASSIGNMENT --student STUDENT``."""
+        if not self._in_process("release_feedback", student, assignment):
+            self._step([str(self.bin_dir / "nbgrader"), "release_feedback", assignment, f"--student={student}"],
+                       "nbgrader release_feedback")
+
+    def _in_process(self, action: str, student: str, assignment: str) -> bool:
+        """Run nbgrader's ``action`` through its API here; False (logged) when it cannot, so the command runs."""
+        if self.nbgrader_api is None or not self.warm_enabled:
+            return False
+        try:
+            from nbgrader.utils import temp_attrs
+
+            if self._api is None:
+                self._api = self.nbgrader_api(self.course)
+            with temp_attrs(self._api.coursedir, student_id=student):
+                if action == "collect":
+                    result = self._api.collect(assignment, update=True)
+                else:
+                    result = self._api.release_feedback(assignment, student_id=student)
+            if not result.get("success"):
+                raise CourseKitError(str(result.get("error") or result.get("log") or "no reason given").strip()[-600:])
+        except Exception as err:  # noqa: BLE001 - the command does it instead, in a process of its own
+            self.log(f"coursekit hub: nbgrader {action} in the service failed ({type(err).__name__}: "
+                     f"{str(err)[-300:]}); running the command")
+            self._api = None
+            return False
+        return True
 
     def release_due(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Release held feedback of assignments whose due date has passed."""
@@ -211,6 +358,7 @@ class AutogradeService:
             return {a.name: a.duedate for a in gb.assignments}
 
     def poll_once(self) -> list[dict[str, object]]:
+        self.reload_settings()
         done = [self.handle(sub) for sub in self.inbound()]
         self.release_due()
         return done
@@ -227,12 +375,30 @@ def serve(service: AutogradeService, interval: float = 1.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     service.log(f"coursekit hub: grading on submission for {service.course} (exchange {service.exchange})")
-    while not stopping:
-        try:
-            service.poll_once()
-        except Exception as err:  # noqa: BLE001 - the service must outlive one bad poll
-            service.log(f"coursekit hub: poll failed: {err}")
-        time.sleep(interval)
+    service.reload_settings()
+    service.warm_grader()  # warm before the first submission arrives
+    try:
+        while not stopping:
+            try:
+                service.poll_once()
+            except Exception as err:  # noqa: BLE001 - the service must outlive one bad poll
+                service.log(f"coursekit hub: poll failed: {err}")
+            time.sleep(interval)
+    finally:
+        service.close_grader()
+
+
+def _summary_fields(summary: Any, student: str) -> dict[str, object]:
+    """What the history keeps of a warm grading (a :class:`coursekit.grading.batch.BatchSummary`)."""
+    records = [r for r in getattr(summary, "graded", []) if getattr(r, "student", student) == student]
+    if not records:
+        raise CourseKitError(f"grading found no submission of {student} to grade")
+    fields: dict[str, object] = {"score": sum((r.score or 0.0) for r in records),
+                                 "grading": sorted({str(r.status) for r in records})}
+    problem = getattr(summary, "feedback_problems", {}).get(student)
+    if problem:
+        fields["feedback_problem"] = str(problem)[:600]
+    return fields
 
 
 def service_from_env() -> AutogradeService:

@@ -10,7 +10,9 @@ What it does, in order:
 4. Jupyter configuration per role: students get nbgrader's Assignments tab and Validate
    button without formgrader; the instructor's server points at the course directory;
 5. the instructor's course directory, copied from ``assignments/`` into the
-   instructor's home, and the assignments released into the exchange.
+   instructor's home, and the assignments released into the exchange;
+6. the lessons (the book's pages, MyST markdown) in every user's ``~/lessons``, where the
+   book's launch button opens them as notebooks (jupytext; see :mod:`coursekit.hub.launch`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 from coursekit.errors import CourseKitError
 from coursekit.hub.layout import HubLayout
 
-__all__ = ["setup_hub", "hub_password", "build_env", "write_jupyter_config", "install_course", "make_users"]
+__all__ = ["setup_hub", "hub_password", "build_env", "write_jupyter_config", "install_course", "install_lessons",
+           "make_users"]
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 _SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -35,6 +38,12 @@ _NOT_COPIED = ("release", "submitted", "autograded", "feedback", "exchange", "gr
                "coursekit-grades", ".ipynb_checkpoints", "__pycache__")
 STUDENT_LAB_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:create-assignment": True,
                         "@jupyter/nbgrader:course-list": True}
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook",
+                                                                   "myst": "Jupytext Notebook"}},
+}
+LESSONS_MANIFEST = ".coursekit-lessons.json"
 STUDENT_SERVER_DISABLED = {"nbgrader.server_extensions.formgrader": False,
                            "nbgrader.server_extensions.course_list": False}
 
@@ -107,11 +116,11 @@ def build_env(layout: HubLayout, repo: Path, log: Callable[[str], None] = print)
     _run([uv, "pip", "install", "--python", env_python, "-r", pins], what="installing the dependencies")
     _run([uv, "pip", "install", "--python", env_python, "--no-deps", "--reinstall-package", "coursekit", wheels[0]],
          what="installing the wheel")
-    # JupyterLab's own defaults for every user: no "Jupyter news" question, no update check.
+    # JupyterLab's own defaults for every user: no "Jupyter news" question, no update check,
+    # and MyST markdown lessons open as notebooks (jupytext's viewer, not the text editor).
     overrides = layout.env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True, exist_ok=True)
-    overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false", "checkForUpdates": False}}, indent=1), encoding="utf-8")
+    overrides.write_text(json.dumps(LAB_OVERRIDES, indent=1), encoding="utf-8")
     return layout.env
 
 
@@ -167,7 +176,109 @@ def install_course(layout: HubLayout, repo: Path, log: Callable[[str], None] = p
     for notebook in sorted((course / "release").glob("*/")):
         _run([bin_dir / "nbgrader", "release_assignment", notebook.name, "--force"],
              what=f"releasing {notebook.name} into the exchange", user=layout.instructor, cwd=course, env=env)
+    enrol_students(layout)
     return course
+
+
+def student_names(course: Path, students: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Account -> (last name, first name) for the gradebook, from ``hub.toml``'s ``[students]``.
+
+    ``student1 = "Lovelace, Ada"``; an account not listed is shown by its id.
+    """
+    import tomllib
+
+    path = course / "hub.toml"
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("students", {}) if path.exists() else {}
+    except tomllib.TOMLDecodeError as err:
+        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise CourseKitError(f"{path}: [students] maps accounts to names, e.g. student1 = \"Lovelace, Ada\"")
+    names = {}
+    for student in students:
+        last, _, first = table.get(student, student).partition(",")
+        names[student] = (last.strip(), first.strip())
+    return names
+
+
+def enrol_students(layout: HubLayout) -> None:
+    """Every student account in the gradebook, with a name (formgrader shows "None, None" without one)."""
+    names = student_names(layout.course, layout.students)
+    script = ("import json, sys; from coursekit.course import Course\n"
+              "with Course(sys.argv[1]).gradebook() as gb:\n"
+              "    for sid, (last, first) in json.loads(sys.argv[2]).items():\n"
+              "        gb.update_or_create_student(sid, last_name=last, first_name=first)\n")
+    _run([layout.env / "bin" / "python", "-c", script, layout.course, json.dumps(names)],
+         what="adding the students to the gradebook", user=layout.instructor, cwd=layout.course,
+         env=instructor_env(layout))
+
+
+def sync_lessons(source: Path, lessons: Path) -> list[str]:
+    """Bring ``lessons`` (a user's ``~/lessons``) up to date with ``source`` (the book's root copy).
+
+    A file the user has changed since the last sync is kept (theirs) and returned; the
+    others are copied. What was copied is recorded in ``lessons/.coursekit-lessons.json``
+    (relative path -> SHA-256). Runs as the user, so nothing is written where they could
+    not write themselves.
+    """
+    import hashlib
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    manifest = lessons / LESSONS_MANIFEST
+    try:
+        copied = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        copied = {}
+    if not isinstance(copied, dict):
+        copied = {}
+    kept = []
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        rel = path.relative_to(source).as_posix()
+        target = lessons / rel
+        if target.exists() or target.is_symlink():
+            current = digest(target) if target.is_file() and not target.is_symlink() else None
+            if current != digest(path) and (current is None or current != copied.get(rel)):
+                kept.append(rel)  # the user's own version (or not a plain file): left alone
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        copied[rel] = digest(path)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps(copied, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return kept
+
+
+def install_lessons(layout: HubLayout, repo: Path, log: Callable[[str], None] = print) -> Path:
+    """The book's pages in every user's ``~/lessons/book/``, where the launch button opens them.
+
+    The pages are copied (as root) into ``<root>/lessons`` (readable by everyone: the book
+    holds no graded key, its self-checks are practice), then each user syncs their own
+    ``~/lessons`` from it (:func:`sync_lessons`, run as that user).
+    """
+    from coursekit.hub.launch import LESSONS_DIR
+
+    source = repo / "book"
+    if not source.is_dir():
+        raise CourseKitError(f"hub setup: {source} (the book's pages) is missing")
+    shared = layout.root / "lessons"
+    shutil.rmtree(shared, ignore_errors=True)
+    shutil.copytree(source, shared / "book", symlinks=False,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "_build", ".*"))
+    for path in [shared, *shared.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    script = ("import sys; from pathlib import Path; from coursekit.hub.provision import sync_lessons; "
+              "print('\\n'.join(sync_lessons(Path(sys.argv[1]), Path(sys.argv[2]))))")
+    for user in layout.users:
+        home = layout.home(user)
+        kept = _run([layout.env / "bin" / "python", "-c", script, shared, home / LESSONS_DIR],
+                    what=f"copying the lessons into {user}'s home", user=user, cwd=home,
+                    env={"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}).splitlines()
+        if kept:
+            log(f"coursekit hub: {user} changed {len(kept)} lesson file(s); kept theirs: {', '.join(kept)}")
+    log(f"coursekit hub: the lessons are in ~/{LESSONS_DIR} of {', '.join(layout.users)}")
+    return shared
 
 
 def instructor_env(layout: HubLayout) -> dict[str, str]:
@@ -204,5 +315,6 @@ def setup_hub(layout: HubLayout, repo: Path, log: Callable[[str], None] = print)
     build_env(layout, repo, log)
     write_jupyter_config(layout)
     install_course(layout, repo, log)
+    install_lessons(layout, repo, log)
     log(f"coursekit hub: ready; users {', '.join(layout.users)}; exchange {layout.exchange}")
     log(f"coursekit hub: log in at {layout.url}/ as any of them with the password {hub_password(layout)!r}")

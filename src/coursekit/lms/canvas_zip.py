@@ -32,14 +32,13 @@ from pathlib import Path
 from coursekit.lms.canvas_roster import CanvasRoster, RosterStudent
 from coursekit.lms.placement import place, valid_student_id
 from coursekit.lms.results import CollectResult, Placed, Unplaced
-from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, read_bytes
+from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, os_metadata, read_bytes
 
 __all__ = ["CanvasName", "parse_canvas_name", "collect_canvas"]
 
 _NAME = re.compile(r"^(?:(?P<sortable>\w*?)_)??(?P<late>late_)?(?P<uid>\d+)_(?P<fid>\d+)_(?P<original>.+)$", re.I)
 _ONLINE = re.compile(r"^(?:\w*?_)??(?:late_)?\d+_(?:text|link)\.html$", re.I)
 _RESUBMITTED = re.compile(r"^(?P<stem>.+?)-(?P<n>\d+)(?P<ext>\.[^.]+)?$")
-_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def collect_canvas(submitted_root: Path | str, assignment: str, zip_path: Path |
 
 def _judge(name: str, known: dict[str, RosterStudent] | None,
            wanted: dict[str, str] | None) -> tuple[str, CanvasName | None]:
-    if name.startswith(_JUNK) or name.rsplit("/", 1)[-1] in _JUNK:
+    if os_metadata(name):
         return "operating-system metadata, not a submission", None
     if "/" in name:
         return "inside a folder: Canvas puts every submission file at the top of the zip", None

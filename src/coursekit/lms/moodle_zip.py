@@ -34,12 +34,11 @@ from zoneinfo import ZoneInfo
 from coursekit.lms.moodle_worksheet import Worksheet
 from coursekit.lms.placement import place, valid_student_id
 from coursekit.lms.results import CollectResult, Placed, Unplaced
-from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, read_bytes
+from coursekit.lms.safezip import DEFAULT_LIMITS, Entry, Limits, entries, open_zip, os_metadata, read_bytes
 
 __all__ = ["MoodleName", "parse_moodle_name", "collect_moodle"]
 
 _NAME = re.compile(r"^(?P<name>[^/_]+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:(?P<sep>[_/])(?P<path>.+))?$")
-_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def collect_moodle(submitted_root: Path | str, assignment: str, zip_path: Path |
 
 
 def _judge(name: str, known: dict[str, int] | None, wanted: dict[str, str] | None) -> tuple[str, MoodleName | None]:
-    if name.startswith(_JUNK) or name.rsplit("/", 1)[-1] in _JUNK:
+    if os_metadata(name):
         return "operating-system metadata, not a submission", None
     parsed = parse_moodle_name(name)
     if parsed is None:

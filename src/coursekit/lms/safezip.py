@@ -20,7 +20,9 @@ from pathlib import Path, PurePosixPath
 
 from coursekit.errors import GradingError
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "Entry", "entries", "read_bytes", "inside", "open_zip"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "Entry", "entries", "read_bytes", "inside", "open_zip", "os_metadata"]
+
+_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,15 @@ def inside(root: Path, relative: str) -> Path:
     if dest != root and root not in dest.parents:
         raise GradingError(f"{relative}: would be written outside {root}; refused")
     return dest
+
+
+def os_metadata(name: str) -> bool:
+    """Whether ``name`` is a file the zipping machine added (``__MACOSX/``, ``.DS_Store``, ``Thumbs.db``).
+
+    >>> os_metadata("__MACOSX/._ps1.ipynb"), os_metadata("a/.DS_Store"), os_metadata("ps1.ipynb")
+    (True, True, False)
+    """
+    return name.startswith(_JUNK) or name.rsplit("/", 1)[-1] in _JUNK
 
 
 def _problem(info: zipfile.ZipInfo, limits: Limits) -> str:

@@ -19,7 +19,7 @@ Sign conventions (course-wide):
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from coursekit.errors import ModelInputError
 
@@ -37,9 +37,9 @@ class Point(NamedTuple):
     y: float
 
 
-def _point(name: str, value: object) -> Point:
+def _point(name: str, value: Any) -> Point:
     try:
-        x, y = value  # type: ignore[misc]
+        x, y = value
         p = Point(float(x), float(y))
     except (TypeError, ValueError):
         raise ModelInputError(name, value, "give a landmark as an (x, y) pair of numbers") from None

@@ -30,13 +30,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from PIL import Image
 
 from coursekit.diagrams.style import alt_text
 
-__all__ = ["Renderer", "img_html", "figure_html"]
+__all__ = ["Renderer", "draw_order", "img_html", "figure_html"]
 
 
 def img_html(png: bytes, alt: str) -> str:
@@ -156,6 +157,23 @@ def figure_html(fig: Figure, dpi: float | None = None) -> str:
     return img_html(_encode(canvas), alt_text(fig))
 
 
+def draw_order(fig: Figure) -> dict[int, int]:
+    """Where each artist comes when matplotlib draws *fig* (by ``id``): by z-order, ties by position.
+
+    The figure draws its children (axes, texts...) sorted by z-order, and each axes its
+    own children likewise; a stable sort keeps the order they were added in. Blitting
+    the dynamic artists in this order puts overlapping ones (a highlighted row over a
+    highlighted column) the way a full draw of the figure does.
+    """
+    order: dict[int, int] = {}
+    for child in sorted(fig.get_children(), key=lambda a: a.get_zorder()):
+        order.setdefault(id(child), len(order))
+        if isinstance(child, Axes):
+            for grandchild in sorted(child.get_children(), key=lambda a: a.get_zorder()):
+                order.setdefault(id(grandchild), len(order))
+    return order
+
+
 class Renderer:
     """Keeps a canvas (and a background) for one figure and refreshes an HTML widget.
 
@@ -172,6 +190,7 @@ class Renderer:
         self.target = target if target is not None else widgets.HTML()
         self._background = None
         self._prepared = False
+        self._order: dict[int, int] = {}
         self.png = b""
 
     def _prepare(self) -> None:
@@ -185,6 +204,7 @@ class Renderer:
             a.set_animated(True)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._order = draw_order(self.fig)
 
     def render(self) -> str:
         """Draw the current state, update the widget, and return the HTML."""
@@ -194,7 +214,7 @@ class Renderer:
             self.canvas.draw()
         else:
             self.canvas.restore_region(self._background)
-            for artist in sorted(self.dynamic(), key=lambda a: a.get_zorder()):
+            for artist in sorted(self.dynamic(), key=lambda a: self._order.get(id(a), len(self._order))):
                 if artist.get_visible():
                     self.fig.draw_artist(artist)
         self.png = _encode(self.canvas)

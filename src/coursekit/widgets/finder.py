@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from coursekit import anatomy
-from coursekit.diagrams.finder import HIP_ACTIONS, FinderView, finder_figure
+from coursekit.diagrams.finder import HIP_ACTIONS, FinderView
 from coursekit.errors import ModelInputError
 from coursekit.widgets._base import Exercise, flipbook
 
@@ -150,7 +150,10 @@ class ActionFinder(Exercise):
         return result
 
     def kernel_free(self) -> widgets.VBox:
-        frames = [(_words(acts), lambda acts=acts: finder_figure(list(acts))) for acts in _FRAMES]
+        view = FinderView()           # one figure, redrawn in place for each frame
+        frames = [(_words(acts), lambda acts=acts: view.update(actions=list(acts),
+                                                              highlighted=anatomy.muscles_with(hip=list(acts))))
+                  for acts in _FRAMES]
         return flipbook("Hip action(s)", frames, choose="menu",
                         note="Works without Python: choose actions from the menu to see which muscles "
                              "perform them. Run the page live for your own combinations and the quiz.")

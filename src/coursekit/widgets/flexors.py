@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coursekit.diagrams.pelvis import FlexorView, flexor_figure
+from coursekit.diagrams.pelvis import FlexorView
 from coursekit.model import flexor_stretch_cm, hip_flexor_length
 from coursekit.widgets._base import KERNEL_FREE_NOTE, Exercise, flipbook, slider
 
@@ -75,6 +75,7 @@ class FlexorLength(Exercise):
 
     def kernel_free(self) -> widgets.VBox:
         """Thigh 20° back, with flexors that allow from 25° down to −10° of extension."""
-        frames = [(f"{a}°", lambda a=a: flexor_figure(20, a)) for a in range(25, -11, -5)]
+        view = FlexorView()           # one figure, redrawn in place for each frame
+        frames = [(f"{a}°", lambda a=a: view.update_flexors(20, a)) for a in range(25, -11, -5)]
         return flipbook("Extension the flexors allow", frames,
                         note=KERNEL_FREE_NOTE + " The thigh is taken 20° back in every picture.")

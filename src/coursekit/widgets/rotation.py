@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coursekit.diagrams.rotation import RotationView, rotation_figure
+from coursekit.diagrams.rotation import RotationView
 from coursekit.errors import ModelInputError
 from coursekit.model import ACTOR_IDS, actors, balance
 from coursekit.widgets._base import Exercise, flipbook, slider
@@ -92,7 +92,8 @@ class RotationBalance(Exercise):
                 "(data/moment_arms.csv); only their directions follow the sources (Delp et al. 1999).</li></ul>")
 
     def kernel_free(self) -> widgets.VBox:
-        frames = [(name, lambda a=acts: rotation_figure(a)) for name, acts in PRESETS.items()]
+        view = RotationView()         # one figure, redrawn in place for each frame
+        frames = [(name, lambda a=acts: view.update(balance(a, 0.0))) for name, acts in PRESETS.items()]
         return flipbook("Muscles working", frames, choose="menu",
                         note="Works without Python: choose a setting (menu, or the arrow keys) to see "
                              "precomputed pictures. Run the page live to set each muscle yourself.")

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coursekit.diagrams.pelvis import PelvisView, hip_words, pelvis_figure, tilt_words
+from coursekit.diagrams.pelvis import PelvisView, hip_words, tilt_words
 from coursekit.model import COUPLING, check_hip, hip_flexion, lumbar_lordosis, pelvic_tilt, thigh_from_vertical
 from coursekit.widgets._base import Exercise, flipbook, slider
 
@@ -111,7 +111,8 @@ class TiltExplorer(Exercise):
 
     def kernel_free(self) -> widgets.VBox:
         """Standing (thigh vertical) with the pelvis tilted from 20° posterior to 30° anterior."""
-        frames = [(f"{t:+d}°" if t else "0°", lambda t=t: pelvis_figure(t, t)) for t in range(-20, 31, 5)]
+        view = PelvisView()           # one figure, redrawn in place for each frame
+        frames = [(f"{t:+d}°" if t else "0°", lambda t=t: view.update(tilt=t, hip=t)) for t in range(-20, 31, 5)]
         return flipbook("Pelvic tilt (°, + anterior)", frames)
 
 
