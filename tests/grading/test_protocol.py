@@ -42,10 +42,11 @@ def test_messages_round_trip_with_their_version():
 
 
 @pytest.mark.parametrize("line, problem", [
-    ('{"version": 2, "key": "a"}', "job: protocol version 2, expected 1"),
+    ('{"version": 1, "type": "job", "key": "a"}', "job: protocol version 1, expected 2"),
+    ('{"version": 2, "type": "reply", "key": "a"}', "job: a message of type 'reply', expected 'job'"),
     ("[1, 2]", "job: not a JSON object"),
-    ('{"version": 1, "key": "a", "cells": [], "files": {}}', "job: field 'limits' is missing or not dict"),
-    ('{"version": 1, "key": "a", "cells": [], "files": {}, "limits": {"cell_timeout": "60"}}',
+    ('{"version": 2, "type": "job", "key": "a", "cells": [], "files": {}}', "job: field 'limits' is missing or not dict"),
+    ('{"version": 2, "type": "job", "key": "a", "cells": [], "files": {}, "limits": {"cell_timeout": "60"}}',
      "limits: field 'cell_timeout' is missing or not"),
 ])
 def test_a_message_of_another_version_or_shape_is_refused(line: str, problem: str):

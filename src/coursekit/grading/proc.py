@@ -183,13 +183,13 @@ def vm_size() -> int:
     return int(psutil.Process().memory_info().vms)
 
 
-def processes(everyone: bool, uid: int | None = None) -> list[int]:
-    """Other processes: all but pid 1 and us (``everyone``, in our PID namespace), else those of ``uid``."""
+def processes(everyone: bool, uid: int | None = None, keep: tuple[int, ...] = ()) -> list[int]:
+    """Other processes: all but pid 1, us and ``keep`` (``everyone``, in our PID namespace), else those of ``uid``."""
     me = os.getpid()
     uid = os.getuid() if uid is None else uid
     found = []
     for proc in psutil.process_iter(["uids"]):
-        if proc.pid in (1, me):
+        if proc.pid in (1, me, *keep):
             continue
         uids = proc.info.get("uids")
         if everyone or (uids is not None and uid in (uids.real, uids.effective)):

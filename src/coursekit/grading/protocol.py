@@ -7,8 +7,15 @@ defaults) and from the course's ``nbgrader_config.py``.
 
 * :class:`WorkerConfig`: how the sandbox starts a worker (argv of ``coursekit.grading.server``);
 * :class:`Ready`: the worker's first line, once warm;
-* :class:`Job`: one submission's code cells, files and :class:`Limits` (one line on stdin);
-* :class:`Reply`: the worker's answer to a job (one line on stdout).
+* :class:`Job`: one submission's code cells, files and :class:`Limits`, sent on stdin after
+  a short header line (:func:`job_header`): the warm template reads only that header,
+  byte by byte, and forks a supervisor that reads the job itself, so the process that
+  forks every submission's child never holds a submission;
+* :class:`Reply`: the supervisor's answer to a job (one line on stdout);
+* :class:`Cleaned`: the template's line once that supervisor has ended and every process
+  and kernel object of the submission is gone (the worker is ready for the next job).
+
+Every JSON message names its type, so a line of one kind is never read as another.
 
 >>> job = Job("ada/ps1", [CellCode(0, "x = 1")], {}, Limits(60, 300, 1024, 300, 32, 64))
 >>> Job.from_json(job.to_json()) == job
@@ -16,7 +23,9 @@ True
 >>> Job.from_json('{"version": 0}')
 Traceback (most recent call last):
 ...
-coursekit.grading.protocol.ProtocolError: job: protocol version 0, expected 1
+coursekit.grading.protocol.ProtocolError: job: protocol version 0, expected 2
+>>> parse_job_header(job_header(512))
+512
 """
 
 from __future__ import annotations
@@ -28,9 +37,14 @@ from typing import Any, TypeVar
 from coursekit.errors import GradingError
 
 __all__ = ["PROTOCOL_VERSION", "ProtocolError", "Limits", "OutputCaps", "WorkerConfig", "Ready", "CellCode", "Job",
-           "Event", "Reply", "Output"]
+           "Event", "Reply", "Cleaned", "Output", "job_header", "parse_job_header", "worker_message",
+           "MAX_HEADER_BYTES", "MAX_JOB_BYTES"]
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+#: The longest header line the template reads before it gives up (and exits).
+MAX_HEADER_BYTES = 48
+#: The largest job the grader may announce (a submission's cells and files, base64).
+MAX_JOB_BYTES = 1 << 30
 
 #: One nbformat v4 output dict as the sandbox recorded it (untrusted until sanitised).
 Output = dict[str, Any]
@@ -42,7 +56,7 @@ class ProtocolError(GradingError):
     """A message between grader and worker is of another version or malformed."""
 
 
-def _load(text: str | bytes, what: str) -> dict[str, Any]:
+def _load(text: str | bytes, what: str, kind: str | None = None) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as err:
@@ -51,6 +65,8 @@ def _load(text: str | bytes, what: str) -> dict[str, Any]:
         raise ProtocolError(f"{what}: not a JSON object")
     if data.get("version") != PROTOCOL_VERSION:
         raise ProtocolError(f"{what}: protocol version {data.get('version')!r}, expected {PROTOCOL_VERSION}")
+    if kind is not None and data.get("type") != kind:
+        raise ProtocolError(f"{what}: a message of type {data.get('type')!r}, expected {kind!r}")
     return data
 
 
@@ -62,7 +78,25 @@ def _get(data: dict[str, Any], key: str, kind: type[T] | tuple[type, ...], what:
 
 
 def _dump(obj: Any) -> str:
-    return json.dumps({"version": PROTOCOL_VERSION, **asdict(obj)})
+    return json.dumps({"version": PROTOCOL_VERSION, "type": type(obj).__name__.lower(), **asdict(obj)})
+
+
+def job_header(nbytes: int) -> bytes:
+    """The line announcing a job of ``nbytes`` bytes (``job <version> <nbytes>``)."""
+    return f"job {PROTOCOL_VERSION} {nbytes}\n".encode()
+
+
+def parse_job_header(line: bytes) -> int:
+    """The size announced by a header line (without or with its newline); ProtocolError if malformed."""
+    parts = line.rstrip(b"\n").split(b" ")
+    if len(parts) != 3 or parts[0] != b"job" or not all(p.isdigit() for p in parts[1:]):
+        raise ProtocolError(f"job header: malformed ({line[:MAX_HEADER_BYTES]!r})")
+    if int(parts[1]) != PROTOCOL_VERSION:
+        raise ProtocolError(f"job header: protocol version {int(parts[1])}, expected {PROTOCOL_VERSION}")
+    size = int(parts[2])
+    if not 0 < size <= MAX_JOB_BYTES:
+        raise ProtocolError(f"job header: a job of {size} bytes (limit {MAX_JOB_BYTES})")
+    return size
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,10 @@ class WorkerConfig:
     child_uid: int | None
     caps: OutputCaps
     warm: list[str] = field(default_factory=list)
+    #: install :mod:`coursekit.grading.seccomp` in every child; a child that cannot, runs nothing
+    seccomp: bool = False
+    #: directories of kernel objects (e.g. the mqueue fs) emptied after every submission
+    wipe: list[str] = field(default_factory=list)
 
     @property
     def dedicated_uid(self) -> bool:
@@ -123,13 +161,14 @@ class WorkerConfig:
     @classmethod
     def from_json(cls, text: str | bytes) -> WorkerConfig:
         what = "worker config"
-        data = _load(text, what)
+        data = _load(text, what, "workerconfig")
         uid = data.get("child_uid")
         if uid is not None and not isinstance(uid, int):
             raise ProtocolError(f"{what}: field 'child_uid' is not an int")
         warm = _get(data, "warm", list, what)
         return cls(_get(data, "scratch", str, what), bool(data.get("pidns")), uid,
-                   OutputCaps.from_dict(_get(data, "caps", dict, what)), [str(m) for m in warm])
+                   OutputCaps.from_dict(_get(data, "caps", dict, what)), [str(m) for m in warm],
+                   _get(data, "seccomp", bool, what), [str(p) for p in _get(data, "wipe", list, what)])
 
 
 @dataclass(frozen=True)
@@ -145,7 +184,7 @@ class Ready:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Ready:
-        data = _load(text, "ready")
+        data = _load(text, "ready", "ready")
         return cls(_get(data, "uid", int, "ready"), _get(data, "pid", int, "ready"),
                    [str(m) for m in _get(data, "warm", list, "ready")])
 
@@ -173,7 +212,7 @@ class Job:
     @classmethod
     def from_json(cls, text: str | bytes) -> Job:
         what = "job"
-        data = _load(text, what)
+        data = _load(text, what, "job")
         cells = [CellCode(_get(c, "index", int, what), _get(c, "source", str, what))
                  for c in _get(data, "cells", list, what) if isinstance(c, dict)]
         files = {str(k): str(v) for k, v in _get(data, "files", dict, what).items()}
@@ -204,8 +243,11 @@ class Reply:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Reply:
+        return cls.from_data(_load(text, "reply", "reply"))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Reply:
         what = "reply"
-        data = _load(text, what)
         cells = {str(k): [o for o in v if isinstance(o, dict)] for k, v in _get(data, "cells", dict, what).items()
                  if isinstance(v, list)}
         events = [Event(e.get("cell") if isinstance(e.get("cell"), int) else None, str(e.get("reason", "")))
@@ -213,3 +255,29 @@ class Reply:
         timing = {str(k): float(v) for k, v in (data.get("timing") or {}).items() if isinstance(v, (int, float))}
         notes = [str(n) for n in data.get("notes", []) if isinstance(n, (str, int, float))]
         return cls(_get(data, "job", str, what), str(data.get("status", "")), cells, events, timing, notes)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The template's line after a job: its supervisor ended (``status``) and everything it left is gone."""
+
+    status: str
+    seconds: float
+
+    def to_json(self) -> str:
+        return _dump(self)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Cleaned:
+        data = _load(text, "cleaned", "cleaned")
+        return cls(_get(data, "status", str, "cleaned"), float(_get(data, "seconds", (int, float), "cleaned")))
+
+
+def worker_message(text: str | bytes) -> Reply | Cleaned:
+    """A line from the worker after a job was sent: the supervisor's :class:`Reply` or the template's :class:`Cleaned`."""
+    data = _load(text, "worker message")
+    if data.get("type") == "reply":
+        return Reply.from_data(data)
+    if data.get("type") == "cleaned":
+        return Cleaned.from_json(text)
+    raise ProtocolError(f"worker message: unexpected type {data.get('type')!r}")

@@ -13,7 +13,11 @@ only the capabilities it needs (setuid/setgid, kill, and overriding file permiss
 clean up) and runs every submission as an unprivileged uid of its own, so process
 limits apply, files of the grading user stay unwritable and student code can neither
 signal nor trace the worker. Without root, bwrap adds a user namespace instead and the
-worker and its submissions share one uid.
+worker and its submissions share one uid. An mqueue filesystem of the sandbox's own
+IPC namespace is mounted at ``/dev/mqueue`` so the worker can remove every POSIX message
+queue a submission left (an IPC namespace per submission would need CAP_SYS_ADMIN in the
+worker). In every mode each submission's child runs under the seccomp filter of
+:mod:`.seccomp` (no user namespace, no keyrings) where the architecture is known.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from coursekit.grading import cgroups
+from coursekit.grading import cgroups, seccomp
 from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.protocol import OutputCaps, WorkerConfig
 
@@ -35,6 +39,7 @@ __all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "cre
 
 WORKER_UID_BASE = 61000
 SCRATCH = "/scratch"
+MQUEUE = "/dev/mqueue"
 
 
 def _package_dir() -> Path:
@@ -91,7 +96,8 @@ class Sandbox:
 
 
 def _server_argv(config: WorkerConfig) -> list[str]:
-    return [sys.executable, "-m", "coursekit.grading.server", config.to_json()]
+    """``python -P``: the worker's cwd (writable by submissions) is never on its import path."""
+    return [sys.executable, "-P", "-m", "coursekit.grading.server", config.to_json()]
 
 
 def _ancestors(paths: list[str]) -> list[str]:
@@ -113,6 +119,7 @@ class BwrapSandbox(Sandbox):
     bwrap: str = "/usr/bin/bwrap"
     hide: list[str] = field(default_factory=list)
     tmp_mb: int = 512
+    mqueue: bool = True  # mount the sandbox's mqueue fs at /dev/mqueue (emptied after every submission)
 
     def _binds(self) -> list[str]:
         prefixes = {str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).absolute())}
@@ -134,7 +141,7 @@ class BwrapSandbox(Sandbox):
         # The private tmpfs come before the binds: a course checked out under /tmp must
         # stay visible (a later tmpfs would hide the venv and the package below it).
         size = str(self.tmp_mb * 1024 * 1024)
-        argv += ["--proc", "/proc", "--dev", "/dev",
+        argv += ["--proc", "/proc", "--dev", "/dev", *(["--mqueue", MQUEUE] if self.mqueue else []),
                  "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
                  "--perms", "1777", "--size", size, "--tmpfs", SCRATCH]
         for name in ("bin", "lib", "lib64", "lib32", "sbin"):
@@ -159,7 +166,8 @@ class BwrapSandbox(Sandbox):
         return argv[:1] + env + argv[1:] + _server_argv(config)
 
     def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
-        config = WorkerConfig(SCRATCH, True, self.worker_uid(index), caps, list(self.warm))
+        config = WorkerConfig(SCRATCH, True, self.worker_uid(index), caps, list(self.warm), _seccomp(),
+                              [MQUEUE] if self.mqueue else [])
         return self._launch(index, self.command(index, config), log)
 
 
@@ -172,7 +180,7 @@ class RlimitSandbox(Sandbox):
         scratch = tempfile.mkdtemp(prefix=f"coursekit-worker{index}-")
         if uid is not None:
             os.chown(scratch, uid, uid)
-        config = WorkerConfig(scratch, False, uid, caps, list(self.warm))
+        config = WorkerConfig(scratch, False, uid, caps, list(self.warm), _seccomp())
         env = _env(scratch)
         env["PYTHONPATH"] = str(_package_dir().parent)
         proc = self._launch(index, _server_argv(config), log, env=env, cwd=scratch)
@@ -180,10 +188,14 @@ class RlimitSandbox(Sandbox):
         return proc
 
 
-def _bwrap_works(bwrap: str) -> str | None:
+def _seccomp() -> bool:
+    return seccomp.unsupported() is None
+
+
+def _bwrap_works(bwrap: str, extra: tuple[str, ...] = ()) -> str | None:
     """``None`` when a trivial sandbox starts, else the reason it does not."""
-    argv = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
-            "--proc", "/proc", "--dev", "/dev", "true"]
+    argv = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent", "--ro-bind", "/", "/",
+            "--proc", "/proc", "--dev", "/dev", *extra, "true"]
     if os.geteuid() != 0:
         argv.insert(1, "--unshare-user")
     try:
@@ -212,11 +224,20 @@ def create_sandbox(kind: str = "auto", *, keep_out: list[Path] | None = None,
     problem = _bwrap_works(bwrap) if kind in ("auto", "bwrap") and os.path.exists(bwrap) else "bwrap not found"
     uid_note = (["submissions run as an unprivileged uid of their own (cannot signal or trace the worker)"]
                 if os.geteuid() == 0 else [])
+    no_seccomp = seccomp.unsupported()
+    seccomp_note = [] if no_seccomp else ["seccomp filter per submission (no user namespaces, no keyrings)"]
+    seccomp_missing = [f"user namespaces denied to submissions ({no_seccomp})"] if no_seccomp else []
+    template = ("warm template that never holds a submission (each runs in a fresh fork of it; "
+                "no earlier student's data in its memory)")
     if kind != "rlimits" and problem is None:
-        box = BwrapSandbox(kind="bwrap", protections=[
+        mqueue = _bwrap_works(bwrap, ("--mqueue", MQUEUE)) is None
+        box = BwrapSandbox(kind="bwrap", mqueue=mqueue, protections=[
             "PID namespace (every process killed after each submission)", "network namespace (no network)",
             "mount namespace (read-only system; course dir, gradebook, source and question bank not mounted)",
-            "IPC/UTS namespaces", *uid_note, *common])
+            "IPC/UTS namespaces", template,
+            "files, System V IPC" + (" and POSIX message queues" if mqueue else "")
+            + " of a submission removed before the next", *uid_note, *seccomp_note, *common],
+            missing=[*seccomp_missing, *([] if mqueue else ["POSIX message queue cleanup (bwrap --mqueue failed)"])])
         box.hide = [str(p) for p in _hidden(box._binds(), keep_out or [])]
         if os.geteuid() != 0:
             box.protections.insert(0, "user namespace")
@@ -227,9 +248,12 @@ def create_sandbox(kind: str = "auto", *, keep_out: list[Path] | None = None,
         raise GradingError(f"bubblewrap sandbox unavailable ({problem}). Install it with "
                            "`apt-get install bubblewrap`, or pass --sandbox rlimits to grade with limits only.")
     return _with_cgroup(RlimitSandbox(
-        kind="rlimits", protections=[*uid_note, "own session (process group killed)", *common],
+        kind="rlimits", protections=[*uid_note, "own session (process group killed)", template, *seccomp_note,
+                                     *common],
         missing=[f"namespaces (bwrap unavailable: {problem})", "network isolation",
-                 "filesystem isolation (gradebook and bank readable if permissions allow)"]), cgroup)
+                 "filesystem isolation (gradebook and bank readable if permissions allow)",
+                 "removal of /tmp files, System V IPC and POSIX message queues a submission leaves (host-wide)",
+                 *seccomp_missing]), cgroup)
 
 
 def _with_cgroup(box: Sandbox, cgroup: CgroupLimits | None) -> Sandbox:

@@ -1,13 +1,21 @@
 """The warm worker that runs submissions inside the sandbox.
 
-Started once per worker (``python -m coursekit.grading.server CONFIG_JSON``, a
-:class:`~coursekit.grading.protocol.WorkerConfig`), normally inside ``bwrap``. It imports the course's libraries once and then reads one :class:`~coursekit.grading.protocol.Job` (a
-submission's code cells) per line on stdin. For every job it forks a child that
-switches to the submissions' uid (when started as root), creates a fresh directory,
-starts a new session, applies rlimits and runs the cells with IPython (see :mod:`.capture`); the
-child streams its outputs back through a pipe. Afterwards the worker kills every
-process left in its PID namespace and wipes the scratch space, so nothing one
-submission started or wrote reaches the next one. One :class:`~coursekit.grading.protocol.Reply` line answers each job.
+Started once per worker (``python -P -m coursekit.grading.server CONFIG_JSON``, a
+:class:`~coursekit.grading.protocol.WorkerConfig`), normally inside ``bwrap``. It imports
+the course's libraries once and becomes the *template*: a process that never receives,
+parses or keeps a submission. For every job it reads only the short header line
+(:func:`~coursekit.grading.protocol.job_header`, byte by byte, so not one byte of the
+job itself) and forks a *supervisor*, a copy of the clean template, which reads the
+:class:`~coursekit.grading.protocol.Job` from the pipe itself, runs the attempts and
+writes the :class:`~coursekit.grading.protocol.Reply` line to the grader. Each attempt
+is a grandchild that switches to the submissions' uid (when started as root), installs
+the seccomp filter of :mod:`.seccomp`, creates a fresh directory, starts a new session,
+applies rlimits and runs the cells with IPython (see :mod:`.capture`), streaming its
+outputs back through a pipe. When the supervisor has exited the template kills every
+process left in its PID namespace and wipes the scratch space, ``/tmp``, ``/dev/shm``,
+System V IPC and POSIX message queues, then answers
+:class:`~coursekit.grading.protocol.Cleaned` and only then reads the next header. So
+every submission starts from a state that has never held another student's data.
 
 The worker never computes a verdict and never sees the gradebook, the source notebooks
 or the question bank.
@@ -26,10 +34,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coursekit.grading import seccomp
 from coursekit.grading.capture import CellRecorder, capture_streams, make_shell
 from coursekit.grading.proc import (
     Attempt,
     Reader,
+    describe_status,
     entries,
     force_remove,
     outcome,
@@ -42,7 +52,18 @@ from coursekit.grading.proc import (
     sysv_ipc_present,
     wait_status,
 )
-from coursekit.grading.protocol import Event, Job, Limits, Ready, Reply, WorkerConfig
+from coursekit.grading.protocol import (
+    MAX_HEADER_BYTES,
+    Cleaned,
+    Event,
+    Job,
+    Limits,
+    ProtocolError,
+    Ready,
+    Reply,
+    WorkerConfig,
+    parse_job_header,
+)
 
 __all__ = ["main"]
 
@@ -54,6 +75,39 @@ GRACE_SECONDS = 2.0
 
 def _log(text: str) -> None:
     os.write(2, f"[coursekit worker {os.getpid()}] {text}\n".encode())
+
+
+def _write_line(fd: int, text: str) -> None:
+    view = memoryview((text + "\n").encode())
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_header(fd: int) -> bytes | None:
+    """One header line, read a byte at a time so nothing after it leaves the pipe; None at end of input."""
+    line = b""
+    while not line.endswith(b"\n"):
+        if len(line) >= MAX_HEADER_BYTES:
+            raise ProtocolError(f"job header: longer than {MAX_HEADER_BYTES} bytes")
+        byte = os.read(fd, 1)
+        if not byte:
+            if line:
+                raise ProtocolError("job header: input ended inside it")
+            return None
+        line += byte
+    return line
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise ProtocolError(f"job: input ended after {size - left} of {size} bytes")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _non_dumpable() -> None:
@@ -139,6 +193,36 @@ class Worker:
         self.recorder = CellRecorder(self.caps)
         self.shell = make_shell(self.recorder)
         self.jobs = 0
+        self.template: int | None = None  # in a supervisor: the template's pid (never killed)
+
+    # -- the template ----------------------------------------------------------------------
+    def serve(self, proto: int) -> None:
+        """Fork one supervisor per job header on stdin; after each, kill and wipe everything it left."""
+        while True:
+            header = _read_header(0)
+            if header is None:
+                return
+            size = parse_job_header(header)
+            started = time.monotonic()
+            pid = os.fork()
+            if pid == 0:
+                self.supervisor(size, proto)
+            status = wait_status(pid)
+            self._killall(None)
+            self._clean()
+            _write_line(proto, Cleaned(describe_status(status), round(time.monotonic() - started, 4)).to_json())
+
+    def supervisor(self, size: int, proto: int) -> None:
+        """In the forked supervisor: read the job from stdin, run it, write the reply; never returns."""
+        code = 0
+        try:
+            self.template = os.getppid()
+            job = Job.from_json(_read_exact(0, size))
+            _write_line(proto, self.run_job(job).to_json())
+        except BaseException as err:  # noqa: BLE001 - the template reports the exit code to the grader
+            _log(f"supervisor failed: {type(err).__name__}: {str(err)[:200]}")
+            code = 4
+        os._exit(code)
 
     # -- the child -------------------------------------------------------------------------
     def child(self, job: Job, jobdir: Path, wfd: int, skip: dict[int, str]) -> None:
@@ -159,6 +243,8 @@ class Worker:
         os.closerange(3, wfd)
         os.closerange(wfd + 1, 65536)
         _drop_privileges(self.child_uid)  # student code never runs as the worker's uid
+        if self.config.seccomp:
+            seccomp.install()  # raises: a child that cannot deny user namespaces runs nothing
         _write_files(jobdir, job.files)
         os.chdir(jobdir)
         os.environ.update({"HOME": str(jobdir), "TMPDIR": str(jobdir / ".tmp"), "COURSEKIT_MODE": "export",
@@ -256,24 +342,30 @@ class Worker:
         reader.drain()
         return outcome(reader, hung, status, cell_timeout - GRACE_SECONDS)
 
-    def _killall(self, pid: int) -> None:
-        """Kill the child and everything it started (the whole PID namespace but us)."""
+    def _killall(self, pid: int | None) -> None:
+        """Kill the child and everything it started (the whole PID namespace but us and the template)."""
+        keep = (self.template,) if self.template else ()
         for _ in range(500):
-            if self.pidns:
+            if self.pidns and not keep:
                 quietly(os.kill, -1, signal.SIGKILL)
+            elif self.pidns:
+                for other in processes(True, keep=keep):
+                    quietly(os.kill, other, signal.SIGKILL)
             else:
-                quietly(os.killpg, pid, signal.SIGKILL)
+                if pid is not None:
+                    quietly(os.killpg, pid, signal.SIGKILL)
                 if self.dedicated_uid:
                     for other in processes(False, self.child_uid):
                         quietly(os.kill, other, signal.SIGKILL)
             reap()
-            if not (self.pidns or self.dedicated_uid) or not processes(self.pidns, self.child_uid):
+            if not (self.pidns or self.dedicated_uid) or not processes(self.pidns, self.child_uid, keep):
                 return
             time.sleep(0.005)
         _log("some processes did not die")
 
     def _clean(self) -> None:
-        for root in [self.scratch] + ([Path("/tmp"), Path("/dev/shm")] if self.pidns else []):
+        roots = [self.scratch, *([Path("/tmp"), Path("/dev/shm")] if self.pidns else []), *map(Path, self.config.wipe)]
+        for root in roots:
             for entry in list(entries(root)):
                 force_remove(entry)
         if self.pidns and sysv_ipc_present():
@@ -297,7 +389,7 @@ class Worker:
 def main(argv: list[str] | None = None) -> None:
     """Entry point inside the sandbox: warm up, announce readiness, serve jobs."""
     config = WorkerConfig.from_json((argv or sys.argv[1:])[0])
-    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    proto = os.dup(1)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -307,9 +399,12 @@ def main(argv: list[str] | None = None) -> None:
     _warm_shell(worker)
     Path(config.scratch).mkdir(parents=True, exist_ok=True)
     _non_dumpable()
-    proto.write(Ready(os.getuid(), os.getpid(), loaded).to_json() + "\n")
-    for line in sys.stdin:
-        proto.write(worker.run_job(Job.from_json(line)).to_json() + "\n")
+    _write_line(proto, Ready(os.getuid(), os.getpid(), loaded).to_json())
+    try:
+        worker.serve(proto)
+    except ProtocolError as err:  # the grader restarts a worker that stops
+        _log(str(err))
+        sys.exit(2)
 
 
 if __name__ == "__main__":

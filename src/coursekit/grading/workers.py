@@ -1,7 +1,10 @@
 """Grader side of the warm workers: start them, send jobs, survive their death.
 
 A :class:`WorkerHandle` owns one sandboxed worker process and speaks the typed protocol
-of :mod:`coursekit.grading.protocol` with it. :func:`run_jobs` spreads jobs over a thread
+of :mod:`coursekit.grading.protocol` with it: a job is a header line and the job's
+JSON (read by the worker's per-job supervisor, never by its template); the answer is the
+supervisor's :class:`Reply`, then the template's :class:`Cleaned` once the submission's
+processes and kernel objects are gone. :func:`run_jobs` spreads jobs over a thread
 pool (one thread per worker) and hands every result back to the caller's thread, in
 completion order, so the gradebook is written by one thread only.
 """
@@ -15,18 +18,30 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from coursekit.grading.cgroups import remove as remove_cgroups
-from coursekit.grading.protocol import Job, OutputCaps, ProtocolError, Ready, Reply
+from coursekit.grading.protocol import (
+    Cleaned,
+    Job,
+    OutputCaps,
+    ProtocolError,
+    Ready,
+    Reply,
+    job_header,
+    worker_message,
+)
 from coursekit.grading.sandbox import Sandbox
 
 __all__ = ["WorkerHandle", "WorkerFailure", "run_jobs"]
 
 START_TIMEOUT = 120.0
+#: How long the template may take to kill and wipe what a submission left.
+CLEAN_TIMEOUT = 60.0
 
 
 class WorkerFailure(Exception):
@@ -44,14 +59,20 @@ class WorkerHandle:
         self.proc: subprocess.Popen[bytes] | None = None
         self.buffer = b""
         self.info: Ready | None = None
+        self.cleaning = False  # a reply came; the template's Cleaned line is still due
+        self.closed = False  # set by close(): no new worker process is started afterwards
+        self.lock = threading.Lock()  # stop() from the batch's thread and from a worker thread
 
     def spawn(self) -> None:
         """Start the worker process; it warms up while the grader prepares jobs."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
+        with self.lock, open(self.log_path, "ab") as log:
+            if self.closed:
+                raise WorkerFailure("grading was stopped")
             self.proc = self.sandbox.popen(self.index, self.caps, log)
         self.buffer = b""
         self.info = None
+        self.cleaning = False
 
     def wait_ready(self) -> None:
         try:
@@ -64,20 +85,36 @@ class WorkerHandle:
         self.spawn()
         self.wait_ready()
 
+    def _settle(self) -> None:
+        """Wait for the previous job's Cleaned line; a worker that does not send it is restarted."""
+        if not self.cleaning:
+            return
+        try:
+            Cleaned.from_json(self._read_line(time.monotonic() + CLEAN_TIMEOUT))
+            self.cleaning = False
+        except (ProtocolError, WorkerFailure):
+            self.stop()
+
     def run(self, job: Job, timeout: float) -> Reply:
         """Send ``job``, wait up to ``timeout`` seconds for its reply."""
+        self._settle()
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         elif self.info is None:
             self.wait_ready()
         assert self.proc is not None and self.proc.stdin is not None
+        payload = job.to_json().encode()
         try:
-            self.proc.stdin.write((job.to_json() + "\n").encode())
+            self.proc.stdin.write(job_header(len(payload)) + payload)
             self.proc.stdin.flush()
-            result = Reply.from_json(self._read_line(time.monotonic() + timeout))
+            result = worker_message(self._read_line(time.monotonic() + timeout))
         except (OSError, ProtocolError, WorkerFailure) as err:
             self.stop()
             raise WorkerFailure(f"the sandbox worker stopped while running this submission ({err})") from err
+        if isinstance(result, Cleaned):  # the supervisor ended without an answer; its input may be half-read
+            self.stop()
+            raise WorkerFailure(f"the sandbox worker stopped while running this submission ({result.status})")
+        self.cleaning = True
         if result.job != job.key:
             self.stop()
             raise WorkerFailure("the sandbox worker answered for another job")
@@ -100,8 +137,17 @@ class WorkerHandle:
         line, self.buffer = self.buffer.split(b"\n", 1)
         return line
 
+    def close(self) -> None:
+        """Stop the worker for good: a thread still running a job cannot start a new one."""
+        self.closed = True
+        self.stop()
+
     def stop(self) -> None:
         """Kill the worker's whole process group (and so its sandbox)."""
+        with self.lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.proc is None:
             return
         try:
@@ -123,6 +169,7 @@ class WorkerHandle:
             shutil.rmtree(scratch, ignore_errors=True)
         remove_cgroups(getattr(self.proc, "coursekit_cgroups", []))
         self.proc = None
+        self.cleaning = False
 
 
 def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
@@ -162,5 +209,7 @@ def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
         interrupted = sys.exc_info()[0] is not None
         for worker in workers:
             if stop_workers or interrupted:
-                worker.stop()
+                worker.close()
         pool.shutdown(wait=True)
+        for worker in workers:  # every thread is done: the handles may start workers again
+            worker.closed = False
