@@ -255,10 +255,10 @@ class Worker:
         capture_streams(self.recorder)
 
     def _run_cells(self, job: Job, wfd: int, skip: dict[int, str]) -> None:
-        cell_timeout = max(1, int(job.limits.cell_timeout))
+        cell_timeout = max(0.5, float(job.limits.cell_timeout))  # fractions count (setitimer, not alarm)
 
         def on_alarm(signum: int, frame: Any) -> None:
-            raise TimeoutError(f"this cell ran longer than {cell_timeout} s, the grading limit per cell")
+            raise TimeoutError(f"this cell ran longer than {cell_timeout:g} s, the grading limit per cell")
 
         signal.signal(signal.SIGALRM, on_alarm)
         for cell in job.cells:
@@ -268,11 +268,11 @@ class Worker:
                 self.recorder.error("CellSkipped", skip[index], [skip[index]])
             else:
                 send(wfd, {"start": index})
-                signal.alarm(cell_timeout)
+                signal.setitimer(signal.ITIMER_REAL, cell_timeout)
                 try:
                     self.shell.run_cell(cell.source, store_history=True)
                 finally:
-                    signal.alarm(0)
+                    signal.setitimer(signal.ITIMER_REAL, 0)
             send(wfd, {"done": index, "outputs": self.recorder.outputs})
         send(wfd, {"end": True, "notes": self.recorder.notes})
 
