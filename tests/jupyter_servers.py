@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["free_port", "jupyter_lab", "wait_for_url"]
+__all__ = ["free_port", "jupyter_lab", "stop_process", "wait_for_url"]
 
 #: No "Jupyter news" question and no update check: nothing covers the page in screenshots.
 QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
@@ -95,9 +95,14 @@ def jupyter_lab(root: Path, home: Path, *, settings: Mapping[str, object] = QUIE
             wait_for_url(f"{base}{ready}?token={token}", proc, log_path, timeout=timeout, what="JupyterLab")
             yield base, token
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Ask ``proc`` to stop (SIGTERM); kill it when it has not stopped within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

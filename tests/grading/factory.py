@@ -116,3 +116,25 @@ def submit(course: Path, student: str, nb: NotebookNode | None = None, *, answer
         nb = fill(release_nb(course), answers or {})
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
+
+
+def plan_problems(plan: dict[str, tuple[str, float]], records: dict[str, Any]) -> list[str]:
+    """What breaks a corpus's plan: student -> ("exact" | "at_most" | "failed", honest score).
+
+    ``exact``: graded, exactly the honest score; ``at_most``: failed, or at most the honest
+    score; ``failed``: not graded, no score, a reason given.
+    """
+    from coursekit.grading import records as rec
+
+    problems = []
+    for student, (expect, honest) in plan.items():
+        r = records[student]
+        if expect == "failed":
+            ok = r.status == rec.FAILED and r.score is None and bool(r.reason)
+        elif expect == "exact":
+            ok = r.status != rec.FAILED and r.score == honest
+        else:
+            ok = r.status == rec.FAILED or (r.score is not None and r.score <= honest)
+        if not ok:
+            problems.append(f"{student}: expected {expect} {honest}, got {r.status} {r.score} ({r.reason})")
+    return problems

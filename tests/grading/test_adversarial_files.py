@@ -20,9 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from coursekit.grading import GradeConfig, grade_assignment
-from coursekit.grading import records as rec
 
-from .factory import ASSIGNMENT, correct_answers, needs_bwrap, points_per_answer, release_nb, submit
+from .factory import ASSIGNMENT, correct_answers, needs_bwrap, plan_problems, points_per_answer, release_nb, submit
 
 pytestmark = pytest.mark.nbgrader
 MARK = "ckxss"  # every piece of active content below carries it, so a leak is easy to find
@@ -129,19 +128,8 @@ def test_files_notebooks_and_content_that_attack_the_grader_change_no_honest_gra
     summary = grade_assignment(config(course), echo=said.append)
     records = {r.student: r for r in summary.graded}
     assert sorted(records) == sorted(plan)  # the two linked folders are refused, not graded
-    problems = []
-    for student, (expect, honest) in plan.items():
-        r = records[student]
-        if expect == "failed":
-            ok = r.status == rec.FAILED and r.score is None and bool(r.reason)
-        elif expect == "exact":
-            ok = r.status != rec.FAILED and r.score == honest
-        else:
-            ok = r.status == rec.FAILED or (r.score is not None and r.score <= honest)
-        if not ok:
-            problems.append(f"{student}: expected {expect} {honest}, got {r.status} {r.score} ({r.reason})")
-        if r.seconds > 20:
-            problems.append(f"{student}: took {r.seconds} s")
+    problems = plan_problems(plan, records)
+    problems += [f"{s}: took {r.seconds} s" for s, r in records.items() if r.seconds > 20]
     assert problems == []
     text = "\n".join(said)
     assert "m-folder-link (a symbolic link" in text and "m-assignment-link (a symbolic link" in text

@@ -16,7 +16,6 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,7 +23,7 @@ from coursekit.grading import GradeConfig, grade_assignment
 from coursekit.grading import records as rec
 
 from . import corpus_isolation, corpus_shell
-from .factory import ASSIGNMENT, needs_bwrap
+from .factory import ASSIGNMENT, needs_bwrap, plan_problems
 from .test_adversarial_files import active_content
 from .test_adversarial_files import write_corpus as write_files_corpus
 from .test_hidden_tests import _written_text
@@ -53,21 +52,6 @@ def merged_plan(course: Path) -> dict[str, tuple[str, float]]:
     return plan
 
 
-def verdicts(plan: dict[str, tuple[str, float]], records: dict[str, Any]) -> list[str]:
-    problems = []
-    for student, (expect, honest) in plan.items():
-        r = records[student]
-        if expect == "failed":
-            ok = r.status == rec.FAILED and r.score is None and bool(r.reason)
-        elif expect == "exact":
-            ok = r.status != rec.FAILED and r.score == honest
-        else:
-            ok = r.status == rec.FAILED or (r.score is not None and r.score <= honest)
-        if not ok:
-            problems.append(f"{student}: expected {expect} {honest}, got {r.status} {r.score} ({r.reason})")
-    return problems
-
-
 @needs_bwrap
 def test_all_corpora_in_one_batch_on_one_worker(course: Path, deep_cleanup: None) -> None:
     plan = merged_plan(course)
@@ -78,7 +62,7 @@ def test_all_corpora_in_one_batch_on_one_worker(course: Path, deep_cleanup: None
                                echo=said.append)
     records = {r.student: r for r in summary.graded}
     assert sorted(records) == sorted(plan)  # nothing stopped the batch, no honest student lost
-    assert verdicts(plan, records) == []
+    assert plan_problems(plan, records) == []
     assert all(r.status != rec.FAILED for s, r in records.items() if "honest" in s)
 
     written = _written_text(course)

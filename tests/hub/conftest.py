@@ -25,7 +25,7 @@ import pytest
 
 from coursekit.hub.layout import HubLayout
 from coursekit.hub.provision import instructor_env
-from jupyter_servers import wait_for_url
+from jupyter_servers import stop_process, wait_for_url
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "coursekit-hub-test-password"
@@ -139,12 +139,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         wait_for_url(f"{layout.url}/hub/health", process, log, timeout=90, what="jupyterhub")
         yield Hub(layout, env, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         _stop_leftovers(layout)
         artifacts = REPO / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
