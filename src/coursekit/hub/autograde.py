@@ -44,10 +44,25 @@ from typing import Any, Protocol
 
 from coursekit.errors import CourseKitError
 
-__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "WarmGrader", "serve", "warm_setting"]
+__all__ = ["FeedbackPolicy", "Inbound", "AutogradeService", "POLICIES", "WarmGrader", "hub_settings", "serve",
+           "warm_setting"]
 
 POLICIES = ("immediate", "after-due", "after-release")
 POLICY_FILE = "hub.toml"
+
+
+def hub_settings(course: Path, section: str) -> Any:
+    """Table ``[section]`` of the course's ``hub.toml`` ({} when the file or the table is missing).
+
+    Raises :class:`~coursekit.errors.CourseKitError` naming the file when it is not valid TOML.
+    """
+    path = course / POLICY_FILE
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get(section, {})
+    except tomllib.TOMLDecodeError as err:
+        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
 
 
 @dataclass(frozen=True)
@@ -100,16 +115,9 @@ class FeedbackPolicy:
 
     @classmethod
     def load(cls, course: Path) -> FeedbackPolicy:
-        path = course / POLICY_FILE
-        if not path.exists():
-            return cls()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise CourseKitError(f"{path}: not valid TOML ({err})") from None
-        table = data.get("feedback", {})
+        table = hub_settings(course, "feedback")
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise CourseKitError(f"{path}: [feedback] must map assignment ids to one of {', '.join(POLICIES)}")
+            raise CourseKitError(f"{course / POLICY_FILE}: [feedback] must map assignment ids to one of {', '.join(POLICIES)}")
         values = dict(table)
         default = values.pop("default", cls.default)
         return cls(default, values)
@@ -117,16 +125,10 @@ class FeedbackPolicy:
 
 def warm_setting(course: Path) -> bool:
     """``[grading] warm`` of the course's ``hub.toml`` (default true: one warm grader between submissions)."""
-    path = course / POLICY_FILE
-    if not path.exists():
-        return True
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("grading", {})
-    except tomllib.TOMLDecodeError as err:
-        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    table = hub_settings(course, "grading")
     value = table.get("warm", True) if isinstance(table, dict) else None
     if not isinstance(value, bool):
-        raise CourseKitError(f"{path}: [grading] warm must be true or false, not {value!r}")
+        raise CourseKitError(f"{course / POLICY_FILE}: [grading] warm must be true or false, not {value!r}")
     return value
 
 

@@ -185,15 +185,11 @@ def student_names(course: Path, students: Sequence[str]) -> dict[str, tuple[str,
 
     ``student1 = "Lovelace, Ada"``; an account not listed is shown by its id.
     """
-    import tomllib
+    from coursekit.hub.autograde import POLICY_FILE, hub_settings
 
-    path = course / "hub.toml"
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("students", {}) if path.exists() else {}
-    except tomllib.TOMLDecodeError as err:
-        raise CourseKitError(f"{path}: not valid TOML ({err})") from None
+    table = hub_settings(course, "students")
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise CourseKitError(f"{path}: [students] maps accounts to names, e.g. student1 = \"Lovelace, Ada\"")
+        raise CourseKitError(f"{course / POLICY_FILE}: [students] maps accounts to names, e.g. student1 = \"Lovelace, Ada\"")
     names = {}
     for student in students:
         last, _, first = table.get(student, student).partition(",")
