@@ -236,7 +236,6 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
         after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None,
                               grader.autograded)
         _run(grader, todo, summary, warm.workers, after, keep_workers)
-        summary.seconds = time.monotonic() - started_run
         if summary.graded:
             _outputs_after(config, course, summary, echo)
     summary.seconds = time.monotonic() - started_run
@@ -257,6 +256,7 @@ class _AfterStudent:
         self.config, self.course, self.names, self.summary, self.feedback = config, course, names, summary, feedback
         self.autograded = autograded
         self.waiting: dict[str, int] = {}
+        self.records: dict[str, list[rec.Record]] = {}  #: student -> their records of this run
         self.pre = late_penalty_preprocessor(course.root, course.config)
         self.lms_late = lms_late_flags(course.root, config.assignment)
 
@@ -269,11 +269,12 @@ class _AfterStudent:
         from coursekit.course.late import apply_late_penalties
 
         student = record.student
+        self.records.setdefault(student, []).append(record)
         self.waiting[student] -= 1
         if self.waiting[student]:
             return
         written = {n: self.autograded.pop((student, n)) for n in self.names if (student, n) in self.autograded}
-        mine = [r for r in self.summary.graded if r.student == student]
+        mine = self.records.pop(student)
         if all(r.status == rec.FAILED for r in mine):
             return
         try:

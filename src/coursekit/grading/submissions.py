@@ -20,11 +20,10 @@ from coursekit.course.regions import DEFAULT_DELIMITERS, Delimiters, strip_hidde
 from coursekit.errors import UntrustedFileError
 from coursekit.grading.notebooks import BrokenSubmission, Prepared, read_submission, restore
 from coursekit.grading.protocol import CellCode, Job, Limits
-from coursekit.grading.warmup import source_imports  # moved: light to import, so workers start first
 from coursekit.untrusted.files import is_plain_dir, read_regular, walk_regular
 
 __all__ = ["Submission", "discover", "locate_notebook", "job_files", "job_payload", "safe_student_id", "Sources",
-           "sandbox_code", "source_imports"]
+           "sandbox_code"]
 
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
 

@@ -116,9 +116,7 @@ class WarmGrading:
         from coursekit.grading.submissions import load_sources
 
         folders = (self.course.source_dir(assignment), self.course.release_dir(assignment))
-        key = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                           for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file())) \
-            + tuple(names)
+        key = _files_state(folders) + tuple(names)
         cached = self._sources.get(assignment)
         if cached is None or cached[0] != key:
             loaded = load_sources(folders[0], folders[1], names, self.course.ignore, self.course.delimiters)
@@ -131,13 +129,11 @@ class WarmGrading:
         from coursekit import bank
         from coursekit.coursekeys import keys_dir, require_keys
 
-        folders = (keys_dir(self.course.root), self.course.root / "source" / assignment)
+        folders = (keys_dir(self.course.root), self.course.source_dir(assignment))
 
         def state() -> tuple[Any, ...]:
             # the key directories in use too: another course's keys loaded in this process mean a reload
-            return (assignment, tuple(map(str, bank._KEY_DIRS)),
-                    *sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                            for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()))
+            return (assignment, tuple(map(str, bank._KEY_DIRS)), *_files_state(folders))
 
         if state() != self._keys:
             require_keys(self.course.root, assignment)
@@ -155,6 +151,12 @@ class WarmGrading:
         """Stop every worker (and so its sandbox)."""
         for worker in self.workers:
             worker.stop()
+
+
+def _files_state(folders: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file directly in ``folders``: changes when one is edited, added or removed."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                        for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()))
 
 
 def _imports(folders: list[Path]) -> list[str]:
