@@ -7,7 +7,7 @@ import json
 import socket
 import subprocess
 import sys
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -46,8 +46,10 @@ def test_a_second_run_is_refused_and_names_pid_user_host_and_start(tmp_path: Pat
 def test_the_lock_is_released_after_the_run_even_when_it_fails(tmp_path: Path):
     with pytest.raises(RuntimeError), course_lock(tmp_path):
         raise RuntimeError("grading crashed")
+    before = datetime.now(UTC).replace(microsecond=0)
     with course_lock(tmp_path) as me:
-        assert me.started <= time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        after = datetime.now(UTC)
+        assert before <= datetime.fromisoformat(me.started) <= after  # a fresh lock, not the crashed run's
 
 
 def test_two_locks_in_one_process_conflict_too(tmp_path: Path):

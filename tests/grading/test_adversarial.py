@@ -15,9 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit.grading import GradeConfig, grade_assignment
+from coursekit.grading import GradeConfig, grade_assignment, uids
 from coursekit.grading import records as rec
-from coursekit.grading.sandbox import WORKER_UID_BASE
 
 from .attacks import ATTACKS, FIRST, Attack
 from .factory import (
@@ -127,7 +126,7 @@ def leftover_processes() -> list[str]:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if WORKER_UID_BASE < uid < WORKER_UID_BASE + 100 or "ckattack" in cmd or cmd.startswith("sleep 317"):
+        if (uids.FIRST <= uid < uids.FIRST + uids.COUNT and not uids.leased(uid)) or "ckattack" in cmd or cmd.startswith("sleep 317"):
             found.append(f"{entry.name} uid={uid} {cmd[:80]}")
     return found
 

@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from coursekit.grading import cgroups, seccomp
+from coursekit.grading import cgroups, seccomp, uids
 from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.protocol import OutputCaps, WorkerConfig
+from coursekit.grading.uids import UidLease, lease_uid
 
 __all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "create_sandbox", "WORKER_UID_BASE"]
 
-WORKER_UID_BASE = 61000
+WORKER_UID_BASE = uids.FIRST - 1  # submissions run as leased uids above it
 SCRATCH = "/scratch"
 MQUEUE = "/dev/mqueue"
 
@@ -67,22 +68,32 @@ class Sandbox:
     protections: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
-    def worker_uid(self, index: int) -> int | None:
-        """The unprivileged uid the submissions of worker ``index`` run as (only when grading as root).
+    def worker_uid(self, index: int) -> UidLease | None:
+        """Lease the unprivileged uid the submissions of worker ``index`` run as (only when grading as root).
 
-        The worker itself keeps another uid, so student code can neither signal nor trace it.
+        The worker itself keeps another uid, so student code can neither signal nor trace it;
+        no other worker on the machine, of this run or another, gets the same uid while the
+        worker lives (:mod:`.uids`).
         """
-        return WORKER_UID_BASE + 1 + index if os.geteuid() == 0 else None
+        return lease_uid(index) if os.geteuid() == 0 else None
 
     warm: list[str] = field(default_factory=list)
     cgroup: CgroupLimits | None = None
 
-    def _launch(self, index: int, argv: list[str], log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
-        """Start ``argv`` (in the worker's own cgroups when configured)."""
-        groups = self.cgroup.create(f"coursekit-{os.getpid()}-w{index}") if self.cgroup else []
-        proc = subprocess.Popen(cgroups.wrap(argv, groups) if groups else argv, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=log, start_new_session=True, close_fds=True, **kwargs)
+    def _launch(self, index: int, argv: list[str], log: IO[bytes], lease: UidLease | None,
+                **kwargs: Any) -> subprocess.Popen[bytes]:
+        """Start ``argv`` (in the worker's own cgroups when configured), holding ``lease`` while it lives."""
+        try:
+            groups = self.cgroup.create(f"coursekit-{os.getpid()}-w{index}") if self.cgroup else []
+            proc = subprocess.Popen(cgroups.wrap(argv, groups) if groups else argv, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=log, start_new_session=True, close_fds=True,
+                                    **kwargs)
+        except BaseException:
+            if lease:
+                lease.release()
+            raise
         proc.coursekit_cgroups = groups  # type: ignore[attr-defined]  # removed by WorkerHandle.stop
+        proc.coursekit_uid_lease = lease  # type: ignore[attr-defined]  # released by WorkerHandle.stop
         return proc
 
     def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -166,9 +177,10 @@ class BwrapSandbox(Sandbox):
         return argv[:1] + env + argv[1:] + _server_argv(config)
 
     def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
-        config = WorkerConfig(SCRATCH, True, self.worker_uid(index), caps, list(self.warm), _seccomp(),
+        lease = self.worker_uid(index)
+        config = WorkerConfig(SCRATCH, True, lease.uid if lease else None, caps, list(self.warm), _seccomp(),
                               [MQUEUE] if self.mqueue else [])
-        return self._launch(index, self.command(index, config), log)
+        return self._launch(index, self.command(index, config), log, lease)
 
 
 @dataclass
@@ -176,14 +188,14 @@ class RlimitSandbox(Sandbox):
     """Fallback: a separate process and directory with rlimits, no namespaces."""
 
     def popen(self, index: int, caps: OutputCaps, log: IO[bytes]) -> subprocess.Popen[bytes]:
-        uid = self.worker_uid(index)
+        lease = self.worker_uid(index)
         scratch = tempfile.mkdtemp(prefix=f"coursekit-worker{index}-")
-        if uid is not None:
-            os.chown(scratch, uid, uid)
-        config = WorkerConfig(scratch, False, uid, caps, list(self.warm), _seccomp())
+        if lease is not None:
+            os.chown(scratch, lease.uid, lease.uid)
+        config = WorkerConfig(scratch, False, lease.uid if lease else None, caps, list(self.warm), _seccomp())
         env = _env(scratch)
         env["PYTHONPATH"] = str(_package_dir().parent)
-        proc = self._launch(index, _server_argv(config), log, env=env, cwd=scratch)
+        proc = self._launch(index, _server_argv(config), log, lease, env=env, cwd=scratch)
         proc.coursekit_scratch = scratch  # type: ignore[attr-defined]  # removed by WorkerHandle.stop
         return proc
 

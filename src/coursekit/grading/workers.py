@@ -168,6 +168,9 @@ class WorkerHandle:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
         remove_cgroups(getattr(self.proc, "coursekit_cgroups", []))
+        lease = getattr(self.proc, "coursekit_uid_lease", None)
+        if lease is not None:
+            lease.release()  # only now that its processes are gone may another worker take the uid
         self.proc = None
         self.cleaning = False
 
