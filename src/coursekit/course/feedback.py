@@ -246,7 +246,9 @@ class NotebookGrades:
     @classmethod
     def read(cls, gradebook: Any, student: str, assignment: str, notebook: str) -> NotebookGrades:
         """One submission's grades and comments from an open gradebook (in the calling thread)."""
-        nb = gradebook.find_submission_notebook(notebook, assignment, student)
+        from coursekit.course.gradebook import submitted_notebook
+
+        nb = submitted_notebook(gradebook, notebook, assignment, student, scores=True)
         return cls({g.name: (g.score, g.max_score) for g in nb.grades}, {c.name: c.comment for c in nb.comments},
                    float(nb.score), float(nb.max_score), nb.late_submission_penalty)
 

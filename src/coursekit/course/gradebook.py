@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["GradeWrite", "write_grades"]
+__all__ = ["GradeWrite", "submitted_notebook", "write_grades"]
 
 
 @dataclass
@@ -40,7 +40,7 @@ def _write_grades(gb: Any, write: GradeWrite) -> None:
         gb.update_or_create_submission(write.assignment, write.student, timestamp=write.timestamp)
     else:
         gb.update_or_create_submission(write.assignment, write.student)
-    nb = gb.find_submission_notebook(write.notebook, write.assignment, write.student)
+    nb = submitted_notebook(gb, write.notebook, write.assignment, write.student)
     for grade in nb.grades:
         name = grade.cell.name
         if write.failed:
@@ -58,3 +58,41 @@ def _write_grades(gb: Any, write: GradeWrite) -> None:
         comment.auto_comment = "No response." if comment.cell.name in write.unanswered and not write.failed else None
     nb.flagged = write.flagged or write.failed
     gb.db.commit()
+
+
+def submitted_notebook(gb: Any, notebook: str, assignment: str, student: str, *, scores: bool = False) -> Any:
+    """nbgrader's ``find_submission_notebook``, its grades and comments loaded with their cells in the same read.
+
+    nbgrader's own lookup loads each grade's and comment's cell lazily, one query each, and
+    again after every commit; this asks for them together (and, with ``scores``, the
+    notebook's score and maximum and every grade's maximum, the same SQL nbgrader defers).
+    """
+    from nbgrader.api import (
+        Assignment,
+        Comment,
+        Grade,
+        MissingEntry,
+        Notebook,
+        Student,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+    from sqlalchemy.orm import selectinload, undefer
+    from sqlalchemy.orm.exc import NoResultFound
+
+    grades = selectinload(SubmittedNotebook.grades)
+    options = [grades.joinedload(Grade.cell), selectinload(SubmittedNotebook.comments).joinedload(Comment.cell)]
+    if scores:
+        options += [grades.undefer(Grade.max_score), undefer(SubmittedNotebook.score),
+                    undefer(SubmittedNotebook.max_score)]
+    try:
+        return (gb.db.query(SubmittedNotebook)
+                .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                .join(Student, Student.id == SubmittedAssignment.student_id)
+                .filter(Notebook.name == notebook, Assignment.name == assignment, Student.id == student)
+                .options(*options)
+                .one())
+    except NoResultFound as err:
+        raise MissingEntry(f"No such submitted notebook: {assignment}/{notebook} for {student}") from err

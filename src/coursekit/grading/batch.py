@@ -194,6 +194,8 @@ def _hand_answers(nb: NotebookNode) -> dict[str, str]:
 def _hand_changed(graded_before: Path, autograded: NotebookNode) -> set[str]:
     """Hand-graded cells whose answer differs from the autograded notebook formgrader showed (all if none)."""
     now = _hand_answers(autograded)
+    if not now:
+        return set()  # nothing graded by hand: no need to read the earlier notebook
     try:
         before = _hand_answers(nbformat.read(graded_before, as_version=4))
     except (OSError, ValueError, AttributeError):

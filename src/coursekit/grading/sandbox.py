@@ -40,6 +40,8 @@ __all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "cre
 
 WORKER_UID_BASE = uids.FIRST - 1  # submissions run as leased uids above it
 SCRATCH = "/scratch"
+#: Loaded by every rlimits worker that runs submissions as another uid (see RlimitSandbox.popen).
+PLOTTING = ("matplotlib", "matplotlib.pyplot", "ipywidgets")
 MQUEUE = "/dev/mqueue"
 
 
@@ -192,7 +194,10 @@ class RlimitSandbox(Sandbox):
         scratch = tempfile.mkdtemp(prefix=f"coursekit-worker{index}-")
         if lease is not None:
             os.chown(scratch, lease.uid, lease.uid)
-        config = WorkerConfig(scratch, False, lease.uid if lease else None, caps, list(self.warm), _seccomp())
+        # The submissions' uid may not be able to read the Python installation (under a private
+        # home, say) where bwrap would have mounted it: what a student may plot with is loaded first.
+        warm = [*self.warm, *(PLOTTING if lease is not None else ())]
+        config = WorkerConfig(scratch, False, lease.uid if lease else None, caps, warm, _seccomp())
         env = _env(scratch)
         env["PYTHONPATH"] = str(_package_dir().parent)
         proc = self._launch(index, _server_argv(config), log, lease, env=env, cwd=scratch)

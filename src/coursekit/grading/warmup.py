@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from coursekit.grading.batch import BatchSummary
     from coursekit.grading.submissions import Sources
 
-__all__ = ["WarmGrading", "grade_assignment", "source_imports"]
+__all__ = ["WarmGrading", "expected_submissions", "grade_assignment", "source_imports"]
 
 
 def _is_solution(cell: dict[str, Any]) -> bool:
@@ -78,7 +78,7 @@ class WarmGrading:
     """
 
     def __init__(self, config: GradeConfig, assignments: list[str] | None, echo: Callable[[str], None] = print,
-                 log_dir: Path | None = None) -> None:
+                 log_dir: Path | None = None, *, expected: int | None = None) -> None:
         config.validate()
         self.config = config
         root = Path(config.course).resolve()
@@ -88,7 +88,8 @@ class WarmGrading:
         self.sandbox: Sandbox = create_sandbox(config.sandbox, keep_out=[root], cgroup=budget)
         self.sandbox.warm = _imports(_source_dirs(root, assignments))
         logs = log_dir or root / "coursekit-grades" / config.assignment / "logs"
-        self.workers = [WorkerHandle(self.sandbox, i, config.caps(), logs) for i in range(config.workers)]
+        count = config.workers if expected is None else max(1, min(config.workers, expected))
+        self.workers = [WorkerHandle(self.sandbox, i, config.caps(), logs) for i in range(count)]
         self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
         self._keys: tuple[Any, ...] = ()  # what the loaded answer keys were read from (see require_keys)
         self.feedback: Any = None
@@ -168,10 +169,26 @@ def _source_dirs(root: Path, assignments: list[str]) -> list[Path]:
     return [root / "source" / a for a in assignments]
 
 
+def expected_submissions(config: GradeConfig) -> int | None:
+    """How many submissions a run may grade, counted before the course is loaded (None: unknown).
+
+    A run never starts more workers than that: one submission on two cores gets one worker,
+    and the grader's own start-up keeps the other core. nbgrader's default layout
+    (``submitted/<student>/<assignment>``) is assumed; another layout gives None.
+    """
+    root = Path(config.course) / "submitted"
+    if config.students:
+        return len(config.students)
+    if not root.is_dir():
+        return None
+    found = sum(1 for folder in root.glob(f"*/{config.assignment}") if folder.is_dir())
+    return found or None  # none there: maybe another layout, so no cap
+
+
 def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
     """Grade ``config.assignment`` of the course in ``config.course`` (see :mod:`coursekit.grading.batch`)."""
     started_run = time.monotonic()
-    warm = WarmGrading(config, [config.assignment], echo)
+    warm = WarmGrading(config, [config.assignment], echo, expected=expected_submissions(config))
     try:
         from coursekit.grading.batch import _grade
 
