@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -23,7 +24,7 @@ import psutil
 from coursekit.grading.protocol import Limits, Output
 
 __all__ = ["Attempt", "Reader", "outcome", "describe_status", "send", "set_limits", "processes", "reap", "wait_status",
-           "quietly", "entries", "force_remove", "remove_sysv_ipc", "sysv_ipc_present"]
+           "quietly", "entries", "force_remove", "mount_points", "wipe", "remove_sysv_ipc", "sysv_ipc_present"]
 
 
 def sysv_ipc_present() -> bool:
@@ -228,11 +229,48 @@ def entries(path: Path) -> list[Path]:
         return []
 
 
-def force_remove(path: Path) -> None:
+def mount_points() -> set[str]:
+    """Where something is mounted in this process's mount namespace (``/proc/self/mountinfo``)."""
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return set()
+    found = set()
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:  # the fifth field is the mount point, with octal escapes (\040 for a space)
+            found.add(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4]))
+    return found
+
+
+def wipe(root: Path, mounts: set[str] | None = None) -> None:
+    """Remove everything in ``root`` but the mounts in it and the folders that lead to them.
+
+    A sandbox whose Python lives under ``/tmp`` has that installation mounted inside its
+    private ``/tmp``: those mounts, and the folders bwrap made to hold them, stay as they
+    are (neither removed nor made private), so the next submission can still import.
+    """
+    mounts = mount_points() if mounts is None else mounts
+    base = str(root).rstrip("/") + "/"
+    inner = {m for m in mounts if m.startswith(base)}
+    holders = {str(parent) for m in inner for parent in Path(m).parents if str(parent).startswith(base)}
+    for entry in entries(root):
+        name = str(entry)
+        if name in inner:
+            continue
+        if name in holders:
+            wipe(entry, inner)
+            continue
+        force_remove(entry, keep={str(root), *holders})
+
+
+def force_remove(path: Path, *, keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Remove ``path``, making what a submission locked writable first (never a folder in ``keep``)."""
     def fix(func: Any, name: str, exc: Any) -> None:
         try:
-            os.chmod(os.path.dirname(name), 0o700)
-            os.chmod(name, 0o700)
+            for folder in (os.path.dirname(name), name):
+                if folder not in keep:
+                    os.chmod(folder, 0o700)
             func(name)
         except OSError:
             pass

@@ -40,8 +40,6 @@ from coursekit.grading.proc import (
     Attempt,
     Reader,
     describe_status,
-    entries,
-    force_remove,
     outcome,
     processes,
     quietly,
@@ -51,6 +49,7 @@ from coursekit.grading.proc import (
     set_limits,
     sysv_ipc_present,
     wait_status,
+    wipe,
 )
 from coursekit.grading.protocol import (
     MAX_HEADER_BYTES,
@@ -370,8 +369,7 @@ class Worker:
     def _clean(self) -> None:
         roots = [self.scratch, *([Path("/tmp"), Path("/dev/shm")] if self.pidns else []), *map(Path, self.config.wipe)]
         for root in roots:
-            for entry in list(entries(root)):
-                force_remove(entry)
+            wipe(root)
         if self.pidns and sysv_ipc_present():
             self._as_child_user(remove_sysv_ipc)  # only the creator (or CAP_SYS_ADMIN) may remove IPC objects
 
