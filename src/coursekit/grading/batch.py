@@ -239,7 +239,7 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
                               grader.autograded)
         _run(grader, todo, summary, warm.workers, after, keep_workers)
         if summary.graded:
-            _outputs_after(config, course, summary, echo)
+            _outputs_after(config, course, summary, warm.reporter)
     summary.seconds = time.monotonic() - started_run
     return summary
 
@@ -343,12 +343,12 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             run_jobs(jobs, timeout, workers[: len(jobs)], on_result, stop_workers=not keep_workers)
 
 
-def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, echo: Callable[[str], None]) -> None:
+def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, reporter: Any) -> None:
     from coursekit.grading.exports import write_exports
 
     if config.reports:
         problems: list[rec.RecordProblem] = []
-        summary.outputs.update(write_exports(course, config.assignment, problems))
+        summary.outputs.update(write_exports(course, config.assignment, problems, reporter=reporter))
         summary.record_problems += [f"record {p.name} {p.reason}; left out of the exports" for p in problems]
     if config.feedback:
         summary.outputs["feedback"] = course.feedback_root()

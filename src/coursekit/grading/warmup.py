@@ -22,6 +22,7 @@ from coursekit.grading.workers import WorkerHandle
 
 if TYPE_CHECKING:
     from coursekit.grading.batch import BatchSummary
+    from coursekit.grading.reporter import ReportHelper
     from coursekit.grading.submissions import Sources
 
 __all__ = ["WarmGrading", "expected_submissions", "grade_assignment", "source_imports"]
@@ -78,7 +79,7 @@ class WarmGrading:
     """
 
     def __init__(self, config: GradeConfig, assignments: list[str] | None, echo: Callable[[str], None] = print,
-                 log_dir: Path | None = None, *, expected: int | None = None) -> None:
+                 log_dir: Path | None = None, *, expected: int | None = None, report_helper: bool = False) -> None:
         config.validate()
         self.config = config
         root = Path(config.course).resolve()
@@ -93,12 +94,18 @@ class WarmGrading:
         self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
         self._keys: tuple[Any, ...] = ()  # what the loaded answer keys were read from (see require_keys)
         self.feedback: Any = None
+        #: draws the class report in a process of its own, warmed meanwhile (a one-off run; see .reporter)
+        self.reporter: ReportHelper | None = None
         try:
             for worker in self.workers:  # warm up while the grader imports nbgrader and reads the course
                 worker.spawn()
             from coursekit.course import Course
 
             self.course = Course(root)
+            if report_helper and config.reports:  # now, when the workers are warm and a core is idle again
+                from coursekit.grading.reporter import ReportHelper
+
+                self.reporter = ReportHelper()
             configured = [self.course.source_dir(a) for a in assignments]
             if configured != _source_dirs(root, assignments):  # another source_directory: later workers use it
                 self.sandbox.warm = _imports(configured)
@@ -152,6 +159,8 @@ class WarmGrading:
         """Stop every worker (and so its sandbox)."""
         for worker in self.workers:
             worker.stop()
+        if self.reporter is not None:
+            self.reporter.close()
 
 
 def _files_state(folders: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
@@ -188,7 +197,7 @@ def expected_submissions(config: GradeConfig) -> int | None:
 def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
     """Grade ``config.assignment`` of the course in ``config.course`` (see :mod:`coursekit.grading.batch`)."""
     started_run = time.monotonic()
-    warm = WarmGrading(config, [config.assignment], echo, expected=expected_submissions(config))
+    warm = WarmGrading(config, [config.assignment], echo, expected=expected_submissions(config), report_helper=True)
     try:
         from coursekit.grading.batch import _grade
 
