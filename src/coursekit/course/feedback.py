@@ -31,6 +31,7 @@ policy makes sure nothing a sanitiser missed can run in an instructor's browser.
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import os
@@ -345,6 +346,33 @@ def _feedback_exporter_class(base: Any) -> Any:
             return _cached(key, lambda: str(super(CachedHighlight, self).__call__(source, language, metadata)))
 
     class FeedbackExporter(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if "optimistic_validation" not in self.config.get(type(self).__name__, {}) and \
+                    "optimistic_validation" not in self.config.get("Exporter", {}):
+                # nbconvert's own option: validate once after the preprocessors, not after each of them
+                self.optimistic_validation = True
+
+        def _preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            """nbconvert's ``Exporter._preprocess`` without its second deep copy of the notebook.
+
+            ``from_notebook_node`` hands over its own private copy already; copying it again
+            took as long as rendering the template's Markdown.
+            """
+            from nbformat import validator
+
+            resources = copy.deepcopy(resources)
+            if hasattr(validator, "normalize"):
+                _, nb = validator.normalize(nb)
+            preprocessor = None
+            for preprocessor in self._preprocessors:
+                nb, resources = preprocessor(nb, resources)
+                if not self.optimistic_validation:
+                    self._validate_preprocessor(nb, preprocessor)
+            if self.optimistic_validation:
+                self._validate_preprocessor(nb, preprocessor)
+            return nb, resources
+
         @pass_context
         def markdown2html(self, context: Any, source: str) -> str:
             cell = context.get("cell", {})
