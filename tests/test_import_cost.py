@@ -47,7 +47,7 @@ def test_jsonschema_is_a_version_whose_format_checker_skips_rfc3987_syntax():
     assert (major, minor) < (4, 25), "jsonschema 4.25+ imports rfc3987_syntax (a Lark grammar) at import"
 
 
-HEAVY = ("nbformat", "nbgrader", "nbconvert", "sqlalchemy", "pandas", "matplotlib", "jupyter_client")
+HEAVY = ("nbformat", "nbgrader.coursedir", "nbconvert", "sqlalchemy", "pandas", "matplotlib", "jupyter_client")
 
 
 def _heavy_after(statement: str) -> list[str]:
@@ -72,4 +72,24 @@ def test_the_grading_command_starts_its_workers_before_the_notebook_stack_is_imp
 
 def test_the_grading_package_still_offers_its_names_on_first_use():
     names = _heavy_after("import coursekit.grading as g; g.grade_assignment; g.GradeConfig")
-    assert "nbgrader" in names and "nbformat" in names  # the grader itself is imported when asked for
+    assert "nbformat" in names  # the grader itself (batch, notebooks) is imported when asked for
+
+
+def test_grading_and_feedback_load_no_jupyter_server_and_nbgrader_still_serves_as_an_extension():
+    probe = """
+import sys
+from pathlib import Path
+import coursekit.course
+from coursekit.course.feedback import FeedbackPages
+import nbgrader.api, nbgrader.coursedir, nbgrader.preprocessors
+from nbgrader import utils
+from nbgrader.converters import GenerateFeedback
+from nbgrader.preprocessors import AssignLatePenalties
+light = [m for m in ("jupyter_server", "nbgrader.exchange", "nbgrader.server_extensions") if m in sys.modules]
+import nbgrader
+points = nbgrader._jupyter_server_extension_points()
+print(light, points, nbgrader.__version__ == __import__("nbgrader._version").__version__, callable(nbgrader.load_formgrader))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "[] [{'module': 'nbgrader'}] True True"
