@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,22 @@ def test_the_report_helper_draws_the_report_and_a_dead_one_leaves_it_to_the_grad
     assert dead.proc is not None
     dead.proc.kill()
     assert dead.write(course, ASSIGNMENT, tmp_path / "other.html", []) is None and not (tmp_path / "other.html").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="submissions run as another uid only when grading as root")
+def test_the_rlimits_fallback_says_when_the_submissions_uid_cannot_enter_the_python_installation():
+    import sys
+
+    import coursekit
+
+    folders = {p for prefix in (Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute(),
+                                Path(coursekit.__file__).resolve().parent)
+               for p in (prefix, *prefix.parents)}
+    private = sorted(str(p) for p in folders if not p.stat().st_mode & 0o001)
+    summary = create_sandbox("rlimits").summary()
+    missing = summary.split("NOT active: ", 1)[1]
+    if private:  # e.g. Python under /root (mode 700): only preloaded modules import in a submission
+        assert "imports beyond the preloaded modules in submissions" in missing
+        assert all(folder in missing for folder in private)
+    else:
+        assert "preloaded modules" not in summary

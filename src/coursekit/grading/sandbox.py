@@ -270,7 +270,25 @@ def create_sandbox(kind: str = "auto", *, keep_out: list[Path] | None = None,
         missing=[f"namespaces (bwrap unavailable: {problem})", "network isolation",
                  "filesystem isolation (gradebook and bank readable if permissions allow)",
                  "removal of /tmp files, System V IPC and POSIX message queues a submission leaves (host-wide)",
-                 *seccomp_missing]), cgroup)
+                 *seccomp_missing, *_private_installation()]), cgroup)
+
+
+def _private_installation() -> list[str]:
+    """What the rlimits fallback cannot give when the submissions' uid cannot enter the Python installation.
+
+    As root, submissions run as another uid; a folder on the way to the installation that
+    others may not enter (a private home such as ``/root``) leaves that uid only the modules
+    the worker loaded first. bwrap mounts the installation and is not affected.
+    """
+    if os.geteuid() != 0:
+        return []
+    closed = sorted({str(folder) for prefix in {Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute(),
+                                               _package_dir()}
+                     for folder in (prefix, *prefix.parents) if folder.is_dir() and not folder.stat().st_mode & 0o001})
+    if not closed:
+        return []
+    return [f"imports beyond the preloaded modules in submissions ({', '.join(closed)} cannot be entered by the "
+            "submissions' uid: install Python and the course's environment outside a private home, or use bwrap)"]
 
 
 def _with_cgroup(box: Sandbox, cgroup: CgroupLimits | None) -> Sandbox:
