@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .factory import ASSIGNMENT, correct_answers, points_per_answer, release_nb, submit
+from .factory import ASSIGNMENT, correct_answers, honest_bookends, points_per_answer, release_nb, submit
 
 MARK = "ckhidden9q4z"  # in every hidden region of the source; the thieves' code never spells it
 FIRST = "ps1-landmark-front-crest-answer"
@@ -215,11 +215,7 @@ def write(course: Path) -> dict[str, tuple[str, float]]:
     mark_hidden_tests(course)
     answers = correct_answers(course)
     full = sum(points_per_answer(course).values())
-    plan: dict[str, tuple[str, float]] = {}
-    for prefix in ("a", "z"):
-        submit(course, f"{prefix}-shell-honest", answers=answers)
-        submit(course, f"{prefix}-shell-blank", answers={})
-        plan |= {f"{prefix}-shell-honest": ("exact", full), f"{prefix}-shell-blank": ("exact", 0.0)}
+    plan = honest_bookends(course, "shell-honest", "shell-blank")
 
     # Hidden-test thieves: what they find is printed in their last cell.
     _submit_cells(course, "t-hooks", {FIRST: THIEF_HOOKS}, {"": [THIEF_DUMP]})

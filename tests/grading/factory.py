@@ -118,6 +118,18 @@ def submit(course: Path, student: str, nb: NotebookNode | None = None, *, answer
     return path
 
 
+def honest_bookends(course: Path, correct: str, blank: str) -> dict[str, tuple[str, float]]:
+    """An honest correct and a blank student before (``a-``) and after (``z-``) a corpus, and their plan."""
+    answers = correct_answers(course)
+    full = sum(points_per_answer(course).values())
+    plan: dict[str, tuple[str, float]] = {}
+    for prefix in ("a", "z"):
+        submit(course, f"{prefix}-{correct}", answers=answers)
+        submit(course, f"{prefix}-{blank}", answers={})
+        plan |= {f"{prefix}-{correct}": ("exact", full), f"{prefix}-{blank}": ("exact", 0.0)}
+    return plan
+
+
 def plan_problems(plan: dict[str, tuple[str, float]], records: dict[str, Any]) -> list[str]:
     """What breaks a corpus's plan: student -> ("exact" | "at_most" | "failed", honest score).
 

@@ -21,7 +21,16 @@ from bs4 import BeautifulSoup
 
 from coursekit.grading import GradeConfig, grade_assignment
 
-from .factory import ASSIGNMENT, correct_answers, needs_bwrap, plan_problems, points_per_answer, release_nb, submit
+from .factory import (
+    ASSIGNMENT,
+    correct_answers,
+    honest_bookends,
+    needs_bwrap,
+    plan_problems,
+    points_per_answer,
+    release_nb,
+    submit,
+)
 
 pytestmark = pytest.mark.nbgrader
 MARK = "ckxss"  # every piece of active content below carries it, so a leak is easy to find
@@ -47,11 +56,7 @@ def write_corpus(course: Path) -> dict[str, tuple[str, float]]:
     """student -> (expectation, honest score); the attackers' tricks are in their files."""
     answers = correct_answers(course)
     full = sum(points_per_answer(course).values())
-    plan: dict[str, tuple[str, float]] = {}
-    for prefix in ("a", "z"):
-        submit(course, f"{prefix}-honest-correct", answers=answers)
-        submit(course, f"{prefix}-honest-blank", answers={})
-        plan |= {f"{prefix}-honest-correct": ("exact", full), f"{prefix}-honest-blank": ("exact", 0.0)}
+    plan = honest_bookends(course, "honest-correct", "honest-blank")
 
     # Files that are not what they claim.
     os.symlink(course / "source", course / "submitted" / "m-folder-link")          # the folder itself
