@@ -280,23 +280,26 @@ def _open_gradebook_grades_class() -> Any:
             resources["nbgrader"]["late_penalty"] = late_penalty
             return nb, resources
 
+        @staticmethod
+        def _lookup(table: dict[str, Any], cell: Any, what: str) -> Any:
+            """The cell's row of a prefetched table; a missing one fails as nbgrader's MissingEntry would."""
+            gid = cell.metadata["nbgrader"]["grade_id"]
+            if gid not in table:
+                raise KeyError(f"the gradebook has no {what} for cell {gid!r}")
+            return table[gid]
+
         def _get_comment(self, cell: Any, resources: Any) -> None:
             if self.prefetched is None:
                 super()._get_comment(cell, resources)
-                return
-            gid = cell.metadata["nbgrader"]["grade_id"]
-            if gid not in self.prefetched.comments:
-                raise KeyError(f"the gradebook has no comment for cell {gid!r}")  # as find_comment's MissingEntry
-            cell.metadata.nbgrader["comment"] = self.prefetched.comments[gid]
+            else:
+                cell.metadata.nbgrader["comment"] = self._lookup(self.prefetched.comments, cell, "comment")
 
         def _get_score(self, cell: Any, resources: Any) -> None:
             if self.prefetched is None:
                 super()._get_score(cell, resources)
-                return
-            gid = cell.metadata["nbgrader"]["grade_id"]
-            if gid not in self.prefetched.scores:
-                raise KeyError(f"the gradebook has no grade for cell {gid!r}")  # as find_grade's MissingEntry
-            cell.metadata.nbgrader["score"], cell.metadata.nbgrader["points"] = self.prefetched.scores[gid]
+            else:
+                cell.metadata.nbgrader["score"], cell.metadata.nbgrader["points"] = \
+                    self._lookup(self.prefetched.scores, cell, "grade")
 
     return PrefetchedGrades
 
@@ -348,8 +351,8 @@ def _feedback_exporter_class(base: Any) -> Any:
     class FeedbackExporter(base):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            if "optimistic_validation" not in self.config.get(type(self).__name__, {}) and \
-                    "optimistic_validation" not in self.config.get("Exporter", {}):
+            if not any(k.__name__ in self.config and "optimistic_validation" in self.config[k.__name__]
+                       for k in type(self).__mro__):
                 # nbconvert's own option: validate once after the preprocessors, not after each of them
                 self.optimistic_validation = True
 
