@@ -1,9 +1,9 @@
 """The class report drawn by a helper process that loads its plotting library while grading runs.
 
 Drawing the report's two figures needs matplotlib, which takes longer to import than
-grading one submission. ``coursekit grade`` therefore starts :class:`ReportHelper` first
-thing: the helper imports matplotlib on the core the grader's own start-up leaves idle,
-then waits. At the end the grader hands it the assignment; the helper reads the records
+grading one submission. ``coursekit grade`` therefore starts :class:`ReportHelper` once
+its workers are warm: the helper imports matplotlib on the core the workers' warm-up
+leaves idle, while the grader is still loading, then waits. At the end the grader hands it the assignment; the helper reads the records
 from the course (as the grader would), writes ``report.html`` and answers. Should the
 helper be missing, fail or be too slow, the grader draws the report itself, so a report
 is always written.

@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from coursekit.grading import cgroups, seccomp, uids
+from coursekit.grading import cgroups, seccomp
 from coursekit.grading.cgroups import CgroupLimits
 from coursekit.grading.protocol import OutputCaps, WorkerConfig
 from coursekit.grading.uids import UidLease, lease_uid
 
-__all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "create_sandbox", "WORKER_UID_BASE"]
+__all__ = ["Sandbox", "BwrapSandbox", "RlimitSandbox", "bwrap_unavailable", "create_sandbox"]
 
-WORKER_UID_BASE = uids.FIRST - 1  # submissions run as leased uids above it
 SCRATCH = "/scratch"
 #: Loaded by every rlimits worker that runs submissions as another uid (see RlimitSandbox.popen).
 PLOTTING = ("matplotlib", "matplotlib.pyplot", "ipywidgets")
@@ -49,6 +48,11 @@ def _package_dir() -> Path:
     import coursekit
 
     return Path(coursekit.__file__).resolve().parent
+
+
+def _installation() -> set[Path]:
+    """Where a worker's code lives: the Python installation, the environment and the coursekit package."""
+    return {Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute(), _package_dir()}
 
 
 def _bank_dir() -> Path:
@@ -135,9 +139,7 @@ class BwrapSandbox(Sandbox):
     mqueue: bool = True  # mount the sandbox's mqueue fs at /dev/mqueue (emptied after every submission)
 
     def _binds(self) -> list[str]:
-        prefixes = {str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).absolute())}
-        package = str(_package_dir())
-        binds = sorted(prefixes | {package})
+        binds = sorted(map(str, _installation()))
         return [b for b in binds if not any(b != o and b.startswith(o + os.sep) for o in binds)]
 
     def command(self, index: int, config: WorkerConfig) -> list[str]:
@@ -282,9 +284,8 @@ def _private_installation() -> list[str]:
     """
     if os.geteuid() != 0:
         return []
-    closed = sorted({str(folder) for prefix in {Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute(),
-                                               _package_dir()}
-                     for folder in (prefix, *prefix.parents) if folder.is_dir() and not folder.stat().st_mode & 0o001})
+    closed = sorted({str(folder) for prefix in _installation() for folder in (prefix, *prefix.parents)
+                     if folder.is_dir() and not folder.stat().st_mode & 0o001})
     if not closed:
         return []
     return [f"imports beyond the preloaded modules in submissions ({', '.join(closed)} cannot be entered by the "

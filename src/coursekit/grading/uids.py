@@ -94,12 +94,7 @@ def _kill_leftovers(uid: int) -> None:
     """Kill what an earlier, crashed holder of ``uid`` left running (nobody else may run as it)."""
     import signal
 
-    import psutil
+    from coursekit.grading.proc import processes, quietly
 
-    for proc in psutil.process_iter(["uids"]):
-        uids = proc.info.get("uids")
-        if uids is not None and uid in (uids.real, uids.effective):
-            try:
-                proc.send_signal(signal.SIGKILL)
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                pass
+    for pid in processes(False, uid):
+        quietly(os.kill, pid, signal.SIGKILL)
