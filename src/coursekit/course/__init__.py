@@ -39,19 +39,15 @@ def _nbgrader_without_server_extensions() -> None:
         return
     package = importlib.util.module_from_spec(spec)
     loader = spec.loader
-    state = {"full": False}
 
     def __getattr__(name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         if importlib.util.find_spec(f"nbgrader.{name}") is not None:  # `from nbgrader import utils`
             return importlib.import_module(f"nbgrader.{name}")
-        if not state["full"]:
-            state["full"] = True
-            del package.__dict__["__getattr__"]
-            loader.exec_module(package)  # nbgrader/__init__.py, once, in the same module object
-            return getattr(package, name)
-        raise AttributeError(f"module 'nbgrader' has no attribute {name!r}")
+        del package.__dict__["__getattr__"]  # called once: afterwards the real module answers
+        loader.exec_module(package)  # nbgrader/__init__.py, in the same module object
+        return getattr(package, name)
 
     package.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules["nbgrader"] = package
