@@ -169,11 +169,20 @@ class FeedbackPages:
             self._idle.append(exporter)
         return offline_html(output)
 
+    def read_grades(self, gradebook: Any, student: str, assignment: str,
+                    notebooks: list[str]) -> dict[str, NotebookGrades | None]:
+        """The grades :meth:`write` renders, read in the caller's thread (the gradebook session belongs to it)."""
+        return {name: None if gradebook is None else NotebookGrades.read(gradebook, student, assignment, name)
+                for name in notebooks}
+
     def write(self, gradebook: Any, student: str, assignment: str, notebooks: list[str],
-              autograded: dict[str, Any] | None = None) -> FeedbackResult:
+              autograded: dict[str, Any] | None = None, *,
+              grades: dict[str, NotebookGrades | None] | None = None) -> FeedbackResult:
         """Render and write one student's feedback folder (nbgrader's layout); never raises.
 
         ``autograded``: notebook name -> the autograded notebook just written, when at hand.
+        ``grades``: what :meth:`read_grades` read, when it was read beforehand (then
+        ``gradebook`` is not used).
 
         The pages are rendered in a thread of their own, with the time limit: past it (or
         when rendering fails), each page is a plain page naming the problem, which is also
@@ -182,19 +191,20 @@ class FeedbackPages:
         folder = self.course.feedback_dir(student, assignment)
         pages: dict[str, str] = {}
         box: dict[str, BaseException] = {}
-        grades: dict[str, NotebookGrades | None] = {}
-        try:  # the gradebook is read here, in the caller's thread (its session belongs to it)
-            for name in notebooks:
-                grades[name] = None if gradebook is None else NotebookGrades.read(gradebook, student, assignment, name)
-        except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
-            box["error"] = err
+        if grades is None:
+            try:
+                grades = self.read_grades(gradebook, student, assignment, notebooks)
+            except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
+                box["error"] = err
+                grades = {}
+        read = grades
 
         def run() -> None:
             if "error" in box:
                 return
             try:
                 for name in notebooks:
-                    pages[name] = self.render(grades[name], student, assignment, name, (autograded or {}).get(name))
+                    pages[name] = self.render(read[name], student, assignment, name, (autograded or {}).get(name))
             except Exception as err:  # noqa: BLE001 - reported as the student's feedback problem
                 box["error"] = err
 

@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 
 from coursekit.course import Course, GradeWrite, write_grades
 from coursekit.course.cells import grade_id, is_grade, is_solution, is_test, is_unanswered, points
+from coursekit.course.gradebook import ensure_submissions
 from coursekit.errors import UntrustedFileError
 from coursekit.grading import records as rec
 from coursekit.grading.autograded import build_autograded
@@ -84,6 +85,15 @@ class _Grader:
         self.sandbox = sandbox
         #: (student, notebook) -> autograded notebook written in this run, until its feedback is made
         self.autograded: dict[tuple[str, str], NotebookNode] = {}
+        #: students whose gradebook rows were created up front (ensure_submissions)
+        self.known: set[str] = set()
+
+    def ensure(self, gb: Any, todo: list[Submission]) -> None:
+        """Create the run's missing students and submissions in one transaction (see ensure_submissions)."""
+        students = {sub.student for sub in todo}
+        stamps = {s: self.course.timestamp(s, self.config.assignment) for s in students}
+        if students and ensure_submissions(gb, self.config.assignment, stamps):
+            self.known = students
 
     def record(self, sub: Submission, status: str, reason: str, score: float | None,
                cells: dict[str, Any], started: float) -> rec.Record:
@@ -95,7 +105,8 @@ class _Grader:
     def fail(self, gb: Any, sub: Submission, reason: str, started: float) -> rec.Record:
         try:
             write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook, {}, set(), True, True,
-                                        self.course.timestamp(sub.student, self.config.assignment)))
+                                        self.course.timestamp(sub.student, self.config.assignment)),
+                         known=sub.student in self.known)
         except Exception as err:  # noqa: BLE001 - record the failure even when the gradebook refuses it
             gb.db.rollback()
             reason += f" (and the gradebook could not be updated: {err!r})"
@@ -130,7 +141,7 @@ class _Grader:
         timestamp = self.course.timestamp(sub.student, self.config.assignment)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
                                     {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp,
-                                    hand_changed))
+                                    hand_changed), known=sub.student in self.known)
         status = rec.FLAGGED if flags else rec.OK
         reason = "; ".join(flags[:3]) if flags else ""
         cells = {g: {"score": v.score, "max": v.max_points,
@@ -236,10 +247,11 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
                     continue
                 todo.append(Submission(student, name, folder))
         after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None,
-                              grader.autograded)
+                              grader.autograded, warm.feedback_helper)
         _run(grader, todo, summary, warm.workers, after, keep_workers)
         if summary.graded:
             _outputs_after(config, course, summary, warm.reporter)
+        after.finish()  # the feedback helper's last pages, written meanwhile
     summary.seconds = time.monotonic() - started_run
     return summary
 
@@ -251,12 +263,13 @@ class _AfterStudent:
     """
 
     def __init__(self, config: GradeConfig, course: Course, names: list[str], summary: BatchSummary,
-                 feedback: Any, autograded: dict[tuple[str, str], NotebookNode]) -> None:
+                 feedback: Any, autograded: dict[tuple[str, str], NotebookNode], helper: Any = None) -> None:
         from coursekit.course.late import late_penalty_preprocessor
         from coursekit.lms import lms_late_flags
 
         self.config, self.course, self.names, self.summary, self.feedback = config, course, names, summary, feedback
         self.autograded = autograded
+        self.helper = helper  #: a FeedbackHelper writing the pages in another process, or None
         self.waiting: dict[str, int] = {}
         self.records: dict[str, list[rec.Record]] = {}  #: student -> their records of this run
         self.pre = late_penalty_preprocessor(course.root, course.config)
@@ -292,9 +305,31 @@ class _AfterStudent:
         failed = {r.notebook for r in mine if r.status == rec.FAILED}
         folder = self.course.autograded_dir(student, self.config.assignment)
         notebooks = [n for n in self.names if n not in failed and (folder / f"{n}.ipynb").is_file()]
-        result = self.feedback.write(gb, student, self.config.assignment, notebooks, written)
+        if self.helper is not None:
+            try:
+                grades = self.feedback.read_grades(gb, student, self.config.assignment, notebooks)
+            except Exception:  # noqa: BLE001 - written here instead, which reports the problem
+                grades = None
+            if grades is not None and self.helper.submit(student, self.config.assignment, notebooks, grades):
+                return
+        self._write(gb, student, self.config.assignment, notebooks, written)
+
+    def _write(self, gb: Any, student: str, assignment: str, notebooks: list[str],
+               written: dict[str, NotebookNode] | None = None) -> None:
+        result = self.feedback.write(gb, student, assignment, notebooks, written)
         if result.problem:
             self.summary.feedback_problems[student] = result.problem
+
+    def finish(self) -> None:
+        """Wait for the helper's pages; those it did not write (it failed or stopped answering) are written here."""
+        if self.helper is None:
+            return
+        done, left = self.helper.collect()
+        self.summary.feedback_problems.update({student: problem for student, problem in done.items() if problem})
+        if left:
+            with self.course.gradebook() as gb:
+                for student, (assignment, notebooks) in left.items():
+                    self._write(gb, student, assignment, notebooks)
 
 
 def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers: list[WorkerHandle],
@@ -306,6 +341,7 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
     timeout = config.total_timeout + 30  # the worker stops every job by total_timeout; 30 s to clean up
     after.expect(todo)
     with grader.course.gradebook() as gb, _progress(len(todo), config.progress) as bar:
+        grader.ensure(gb, todo)
         for sub in todo:
             started = time.monotonic()
             key = f"{sub.student}/{sub.notebook}"

@@ -22,6 +22,7 @@ from coursekit.grading.workers import WorkerHandle
 
 if TYPE_CHECKING:
     from coursekit.grading.batch import BatchSummary
+    from coursekit.grading.feedbackhelper import FeedbackHelper
     from coursekit.grading.reporter import ReportHelper
     from coursekit.grading.submissions import Sources
 
@@ -79,7 +80,8 @@ class WarmGrading:
     """
 
     def __init__(self, config: GradeConfig, assignments: list[str] | None, echo: Callable[[str], None] = print,
-                 log_dir: Path | None = None, *, expected: int | None = None, report_helper: bool = False) -> None:
+                 log_dir: Path | None = None, *, expected: int | None = None, report_helper: bool = False,
+                 feedback_helper: bool = False) -> None:
         config.validate()
         self.config = config
         root = Path(config.course).resolve()
@@ -94,6 +96,8 @@ class WarmGrading:
         self._sources: dict[str, tuple[tuple[Any, ...], Sources]] = {}
         self._keys: tuple[Any, ...] = ()  # what the loaded answer keys were read from (see require_keys)
         self.feedback: Any = None
+        #: writes the feedback pages in a forked copy of this process (a batch; see .feedbackhelper)
+        self.feedback_helper: FeedbackHelper | None = None
         #: draws the class report in a process of its own, warmed meanwhile (a one-off run; see .reporter)
         self.reporter: ReportHelper | None = None
         try:
@@ -115,6 +119,10 @@ class WarmGrading:
 
                 self.feedback = FeedbackPages(self.course, seconds=config.feedback_timeout)
                 self.feedback.warm()  # the template compiles while the workers start
+                if feedback_helper:  # forked now: warm, and before any thread or gradebook connection
+                    from coursekit.grading.feedbackhelper import FeedbackHelper
+
+                    self.feedback_helper = FeedbackHelper.fork(self.feedback)
         except BaseException:
             self.close()
             raise
@@ -161,6 +169,8 @@ class WarmGrading:
             worker.stop()
         if self.reporter is not None:
             self.reporter.close()
+        if self.feedback_helper is not None:
+            self.feedback_helper.close()
 
 
 def _files_state(folders: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
@@ -197,7 +207,9 @@ def expected_submissions(config: GradeConfig) -> int | None:
 def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -> BatchSummary:
     """Grade ``config.assignment`` of the course in ``config.course`` (see :mod:`coursekit.grading.batch`)."""
     started_run = time.monotonic()
-    warm = WarmGrading(config, [config.assignment], echo, expected=expected_submissions(config), report_helper=True)
+    expected = expected_submissions(config)
+    warm = WarmGrading(config, [config.assignment], echo, expected=expected, report_helper=True,
+                       feedback_helper=expected is None or expected > 1)  # one page: no fork, no hand-over
     try:
         from coursekit.grading.batch import _grade
 
