@@ -61,8 +61,12 @@ def test_grades_and_lms_csv_tell_failed_from_zero(graded: Path):
 
 def test_class_report_has_plots_with_alt_text_and_common_wrong_answers(graded: Path):
     page = (graded / "coursekit-grades/ps1/report.html").read_text()
-    images = re.findall(r'<img [^>]*src="data:image/png;base64,[^"]+"[^>]*alt="([^"]+)"', page)
-    assert len(images) == 2 and all(len(alt) > 40 for alt in images)
+    charts = re.findall(r'<svg [^>]*role="img" aria-label="([^"]+)"', page)
+    assert len(charts) == 2 and all(len(alt) > 40 for alt in charts)
+    assert "Histogram of 9 graded scores for ps1 out of 13 points" in charts[0]
+    bars = dict(re.findall(r'<rect class="bar"[^>]*><title>([\d.]+) to [\d.]+: (\d+)</title>', page))
+    assert sum(map(int, bars.values())) == 9 and bars["0"] == "3" and bars["12.07"] == "3"  # blank and full
+    assert "<img" not in page  # drawn as SVG, without matplotlib
     assert "http://" not in page and "https://" not in page
     assert "&quot;a&quot;</td><td>3</td>" in page  # three students answered "a" to the ASIS question
     assert "(left blank)</td><td>3</td>" in page

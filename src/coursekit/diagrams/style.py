@@ -20,6 +20,7 @@ matplotlib.use("Agg", force=False)
 from matplotlib.figure import Figure  # noqa: E402
 
 from coursekit.errors import CourseKitError  # noqa: E402
+from coursekit.palette import PALETTE  # noqa: E402 - re-exported: the figures' colours
 
 __all__ = [
     "PALETTE",
@@ -31,20 +32,6 @@ __all__ = [
     "show",
 ]
 
-#: Okabe & Ito (2008) colour-blind-safe palette, by role.
-PALETTE: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-    "bone": "#E8E2D0",
-    "bone_edge": "#8C7B5A",
-}
 
 _ALT_ATTR = "_coursekit_alt_text"
 DPI = 110

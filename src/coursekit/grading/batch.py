@@ -250,7 +250,7 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
                               grader.autograded, warm.feedback_helper)
         _run(grader, todo, summary, warm.workers, after, keep_workers)
         if summary.graded:
-            _outputs_after(config, course, summary, warm.reporter)
+            _outputs_after(config, course, summary)
         after.finish()  # the feedback helper's last pages, written meanwhile
     summary.seconds = time.monotonic() - started_run
     return summary
@@ -379,12 +379,12 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             run_jobs(jobs, timeout, workers[: len(jobs)], on_result, stop_workers=not keep_workers)
 
 
-def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary, reporter: Any) -> None:
+def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary) -> None:
     from coursekit.grading.exports import write_exports
 
     if config.reports:
         problems: list[rec.RecordProblem] = []
-        summary.outputs.update(write_exports(course, config.assignment, problems, reporter=reporter))
+        summary.outputs.update(write_exports(course, config.assignment, problems))
         summary.record_problems += [f"record {p.name} {p.reason}; left out of the exports" for p in problems]
     if config.feedback:
         summary.outputs["feedback"] = course.feedback_root()

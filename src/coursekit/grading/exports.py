@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from coursekit.course import Course
 from coursekit.grading import records as rec
-
-if TYPE_CHECKING:
-    from coursekit.grading.reporter import ReportHelper
 
 __all__ = ["write_exports", "grades_table", "hand_grades", "lms_grades", "GRADES_CSV", "LMS_CSV"]
 
@@ -113,13 +110,10 @@ def lms_grades(course: Course, assignment: str, records: list[rec.Record],
     return out
 
 
-def write_exports(course: Course, assignment: str, problems: list[rec.RecordProblem] | None = None, *,
-                  reporter: ReportHelper | None = None) -> dict[str, Path]:
+def write_exports(course: Course, assignment: str, problems: list[rec.RecordProblem] | None = None) -> dict[str, Path]:
     """Write ``grades.csv``, ``lms.csv`` and ``report.html`` next to the records.
 
     Records that cannot be read are appended to ``problems`` (see :func:`records.load_records`).
-    ``reporter``: a warm helper that draws the report (see :mod:`.reporter`); without one, or
-    when it fails, the report is drawn here.
     """
     records = rec.load_records(course.root, assignment, problems)
     folder = rec.records_dir(course.root, assignment).parent
@@ -163,12 +157,7 @@ def write_exports(course: Course, assignment: str, problems: list[rec.RecordProb
     for result in write_lms_exports(course.root, assignment, from_book):
         out[f"LMS import ({result.path.name})"], out[f"LMS report ({result.report.name})"] = result.path, result.report
     waiting = [row["student"] for row in rows if row["manual_grading_pending"] == "yes"]
-    drawn = reporter.write(course.root, assignment, folder / "report.html", waiting) if reporter else None
-    if drawn is None:
-        try:
-            from coursekit.grading.report import write_report
-        except ImportError:
-            return out
-        drawn = write_report(records, folder / "report.html", assignment, pending=waiting)
-    out["class report"] = drawn
+    from coursekit.grading.report import write_report
+
+    out["class report"] = write_report(records, folder / "report.html", assignment, pending=waiting)
     return out

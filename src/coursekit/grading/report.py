@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from coursekit.grading import charts
 from coursekit.grading import records as rec
 from coursekit.grading.pages import Markup, render
 from coursekit.untrusted.html import add_csp
@@ -79,53 +80,26 @@ def wrong_answers(records: list[rec.Record], top: int = 3) -> dict[str, list[tup
     return out
 
 
-def _figure_html(fig: Any, alt: str) -> str:
-    from coursekit.diagrams.style import FigureDisplay, png_bytes, set_alt_text
-
-    set_alt_text(fig, alt)
-    return FigureDisplay(png_bytes(fig), alt).to_html()
-
-
 def _distribution(records: list[rec.Record], assignment: str) -> str:
-    from coursekit.diagrams.style import PALETTE, new_figure
-
     scores = [r.score for r in records if r.status != rec.FAILED and r.score is not None]
     top = max([r.max_score for r in records] or [1.0])
-    fig = new_figure(6.4, 3.2)
-    ax = fig.subplots()
-    bins = max(1, min(20, int(top) + 1))
-    ax.hist(scores, bins=bins, range=(0, top), color=PALETTE["blue"], edgecolor="white")
-    ax.set_xlabel(f"score (out of {top:g})")
-    ax.set_ylabel("students")
-    ax.set_title(f"{assignment}: score distribution")
     mean = sum(scores) / len(scores) if scores else 0.0
     alt = (f"Histogram of {len(scores)} graded scores for {assignment} out of {top:g} points; "
            f"mean {mean:.1f}, lowest {min(scores, default=0):g}, highest {max(scores, default=0):g}.")
-    return _figure_html(fig, alt)
+    return charts.histogram(scores, top, title=f"{assignment}: score distribution", xlabel=f"score (out of {top:g})",
+                            ylabel="students", alt=alt)
 
 
 def _question_chart(stats: list[dict[str, Any]]) -> str:
-    from coursekit.diagrams.style import PALETTE, new_figure
-
-    fig = new_figure(7.0, 0.45 * max(4, len(stats)) + 1.2)
-    ax = fig.subplots()
-    labels = [s["question"] for s in stats]
-    ys = list(range(len(stats)))
-    ax.barh([y + 0.2 for y in ys], [s["difficulty"] for s in stats], height=0.4, color=PALETTE["green"],
-            label="difficulty (mean share of points)")
-    ax.barh([y - 0.2 for y in ys], [s["discrimination"] or 0 for s in stats], height=0.4, color=PALETTE["orange"],
-            label="discrimination (correlation with rest of score)")
-    ax.set_yticks(ys, labels)
-    ax.invert_yaxis()
-    ax.set_xlim(-1, 1)
-    ax.axvline(0, color=PALETTE["grey"], linewidth=0.8)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, fontsize="small", frameon=False)
     hardest = min(stats, key=lambda s: s["difficulty"])["question"] if stats else "none"
     alt = (f"Bar chart of difficulty and discrimination for {len(stats)} questions; the hardest question is "
            f"{hardest}. " + "; ".join(f"{s['question']}: difficulty {s['difficulty']:.2f}, discrimination "
                                        f"{'n/a' if s['discrimination'] is None else format(s['discrimination'], '.2f')}"
                                        for s in stats))
-    return _figure_html(fig, alt)
+    return charts.bar_pairs([s["question"] for s in stats], [s["difficulty"] for s in stats],
+                            [s["discrimination"] or 0 for s in stats],
+                            names=("difficulty (mean share of points)",
+                                   "discrimination (correlation with rest of score)"), alt=alt)
 
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}

@@ -23,7 +23,6 @@ from coursekit.grading.workers import WorkerHandle
 if TYPE_CHECKING:
     from coursekit.grading.batch import BatchSummary
     from coursekit.grading.feedbackhelper import FeedbackHelper
-    from coursekit.grading.reporter import ReportHelper
     from coursekit.grading.submissions import Sources
 
 __all__ = ["WarmGrading", "expected_submissions", "grade_assignment", "source_imports"]
@@ -80,8 +79,7 @@ class WarmGrading:
     """
 
     def __init__(self, config: GradeConfig, assignments: list[str] | None, echo: Callable[[str], None] = print,
-                 log_dir: Path | None = None, *, expected: int | None = None, report_helper: bool = False,
-                 feedback_helper: bool = False) -> None:
+                 log_dir: Path | None = None, *, expected: int | None = None, feedback_helper: bool = False) -> None:
         config.validate()
         self.config = config
         root = Path(config.course).resolve()
@@ -98,18 +96,12 @@ class WarmGrading:
         self.feedback: Any = None
         #: writes the feedback pages in a forked copy of this process (a batch; see .feedbackhelper)
         self.feedback_helper: FeedbackHelper | None = None
-        #: draws the class report in a process of its own, warmed meanwhile (a one-off run; see .reporter)
-        self.reporter: ReportHelper | None = None
         try:
             for worker in self.workers:  # warm up while the grader imports nbgrader and reads the course
                 worker.spawn()
             from coursekit.course import Course
 
             self.course = Course(root)
-            if report_helper and config.reports:  # now, when the workers are warm and a core is idle again
-                from coursekit.grading.reporter import ReportHelper
-
-                self.reporter = ReportHelper()
             configured = [self.course.source_dir(a) for a in assignments]
             if configured != _source_dirs(root, assignments):  # another source_directory: later workers use it
                 self.sandbox.warm = _imports(configured)
@@ -167,8 +159,6 @@ class WarmGrading:
         """Stop every worker (and so its sandbox)."""
         for worker in self.workers:
             worker.stop()
-        if self.reporter is not None:
-            self.reporter.close()
         if self.feedback_helper is not None:
             self.feedback_helper.close()
 
@@ -208,7 +198,7 @@ def grade_assignment(config: GradeConfig, echo: Callable[[str], None] = print) -
     """Grade ``config.assignment`` of the course in ``config.course`` (see :mod:`coursekit.grading.batch`)."""
     started_run = time.monotonic()
     expected = expected_submissions(config)
-    warm = WarmGrading(config, [config.assignment], echo, expected=expected, report_helper=True,
+    warm = WarmGrading(config, [config.assignment], echo, expected=expected,
                        feedback_helper=expected is None or expected > 1)  # one page: no fork, no hand-over
     try:
         from coursekit.grading.batch import _grade
