@@ -144,7 +144,8 @@ class FeedbackPages:
 
         ``grades``: the notebook's grades read beforehand (:meth:`NotebookGrades.read`; None: as
         nbgrader's ``GetGrades``, which opens the course's database itself). ``nb``: the
-        autograded notebook just written, if at hand (else it is read from ``autograded/``).
+        autograded notebook just written, if at hand (else it is read from ``autograded/``): it is
+        rendered in place, as nbconvert renders its private copy, so the caller must not use it again.
         """
         path = self.course.autograded_dir(student, assignment) / f"{notebook}.ipynb"
         resources: dict[str, Any] = {
@@ -164,7 +165,7 @@ class FeedbackPages:
             modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
             resources["metadata"] = ResourcesDict(name=notebook, path=str(path.parent),
                                                   modified_date=modified.strftime("%B %-d, %Y"))
-            output, _ = exporter.from_notebook_node(nb, resources=resources)
+            output, _ = exporter.from_notebook_node(_owned()(nb), resources=resources)
         with self._lock:
             self._idle.append(exporter)
         return offline_html(output)
@@ -262,6 +263,29 @@ class NotebookGrades:
         nb = submitted_notebook(gradebook, notebook, assignment, student, scores=True)
         return cls({g.name: (g.score, g.max_score) for g in nb.grades}, {c.name: c.comment for c in nb.comments},
                    float(nb.score), float(nb.max_score), nb.late_submission_penalty)
+
+
+def _owned_class() -> Any:
+    from nbformat import NotebookNode
+
+    class Owned(NotebookNode):  # type: ignore[misc]
+        """A notebook handed over for good: nbconvert's two deep copies of it (``from_notebook_node``,
+        then ``validator.normalize``) give back the notebook itself.
+
+        A copy protects a caller that uses the notebook again; :meth:`FeedbackPages.render` is
+        given one nobody uses again, and copying it cost as much as rendering its markdown. Only
+        the top level is affected: a preprocessor that copies a cell still gets a copy.
+        """
+
+        def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+            return self
+
+    return Owned
+
+
+@functools.lru_cache(maxsize=1)
+def _owned() -> Any:
+    return _owned_class()
 
 
 def _open_gradebook_grades_class() -> Any:

@@ -163,8 +163,10 @@ def _give_ids(cells: list[dict[str, Any]]) -> None:
 
 
 def _validated(nb: NotebookNode, name: str, flags: list[str]) -> NotebookNode:
-    from nbformat.validator import normalize
+    from nbformat.validator import isvalid, normalize
 
+    if isvalid(nb):  # nothing to repair (normalize would copy it unchanged): the usual submission
+        return nb
     try:
         changes, fixed = normalize(nb, version=4, version_minor=5, strip_invalid_metadata=True)
     except Exception as err:  # noqa: BLE001 - any validator failure is a broken submission
