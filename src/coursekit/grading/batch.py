@@ -9,7 +9,7 @@ the autograded notebook and the record, in that order. A broken submission gets 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,6 @@ def _progress(total: int, enabled: bool) -> Any:
 def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Callable[[str], None],
            keep_workers: bool) -> BatchSummary:
     course = warm.course
-    warm.require_keys(config.assignment)  # keys: <course>/bank, read here, outside the sandbox
     with course.gradebook():  # one connection for the whole run (nested uses share it)
         names = course.notebooks(config.assignment)
         sources = warm.sources(config.assignment, names)
@@ -248,7 +247,8 @@ def _grade(config: GradeConfig, warm: WarmGrading, started_run: float, echo: Cal
                 todo.append(Submission(student, name, folder))
         after = _AfterStudent(config, course, names, summary, warm.feedback if config.feedback else None,
                               grader.autograded, warm.feedback_helper)
-        _run(grader, todo, summary, warm.workers, after, keep_workers)
+        # the keys (<course>/bank, read here, outside the sandbox) once the first submissions run
+        _run(grader, todo, summary, warm.workers, after, keep_workers, lambda: warm.require_keys(config.assignment))
         if summary.graded:
             _outputs_after(config, course, summary)
         after.finish()  # the feedback helper's last pages, written meanwhile
@@ -333,33 +333,55 @@ class _AfterStudent:
 
 
 def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers: list[WorkerHandle],
-         after: _AfterStudent, keep_workers: bool) -> None:
+         after: _AfterStudent, keep_workers: bool, keys: Callable[[], None]) -> None:
+    """Grade ``todo``: the submissions run while the rest are read and while the answer keys and the
+    run's gradebook rows are loaded (``keys``, :meth:`_Grader.ensure`); nothing is judged or written
+    to the gradebook before that."""
     config = grader.config
-    jobs: list[Job] = []
     prepared: dict[str, tuple[Submission, float]] = {}
     limits = config.limits(grader.course.cell_timeout)
     timeout = config.total_timeout + 30  # the worker stops every job by total_timeout; 30 s to clean up
     after.expect(todo)
     with grader.course.gradebook() as gb, _progress(len(todo), config.progress) as bar:
-        grader.ensure(gb, todo)
-        for sub in todo:
-            started = time.monotonic()
-            key = f"{sub.student}/{sub.notebook}"
-            try:
-                prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
-                        int(config.extra_total_mb * 2**20))
-                job = None if sub.problem else job_payload(key, sub, limits, grader.sources.delimiters)
-            except Exception as err:  # noqa: BLE001 - one submission never stops the batch
-                sub.problem = f"grader error while reading the submission: {err!r}"
-                job = None
-            if job is None:
-                record = grader.fail(gb, sub, sub.problem or "the submission could not be read", started)
-                summary.graded.append(record)
-                after.done(gb, record)
-                bar.update()
-                continue
-            prepared[key] = (sub, started)
-            jobs.append(job)
+        unreadable: list[tuple[Submission, float]] = []  # until the keys are loaded
+        begun = False
+
+        def failed(sub: Submission, started: float) -> None:
+            record = grader.fail(gb, sub, sub.problem or "the submission could not be read", started)
+            summary.graded.append(record)
+            after.done(gb, record)
+            bar.update()
+
+        def begin() -> None:
+            """Before the first result: the keys (a run without them stops here, the gradebook untouched),
+            the run's gradebook rows, then the submissions that could not be read."""
+            nonlocal begun
+            keys()
+            grader.ensure(gb, todo)
+            begun = True
+            for sub, started in unreadable:
+                failed(sub, started)
+
+        def jobs() -> Iterator[Job]:
+            """Each submission read and rebuilt when a job is wanted, so the first runs while the rest are read."""
+            for sub in todo:
+                started = time.monotonic()
+                key = f"{sub.student}/{sub.notebook}"
+                try:
+                    prepare(sub, grader.sources, list(grader.sources.notebooks), int(config.extra_file_mb * 2**20),
+                            int(config.extra_total_mb * 2**20))
+                    job = None if sub.problem else job_payload(key, sub, limits, grader.sources.delimiters)
+                except Exception as err:  # noqa: BLE001 - one submission never stops the batch
+                    sub.problem = f"grader error while reading the submission: {err!r}"
+                    job = None
+                if job is None:
+                    if begun:
+                        failed(sub, started)
+                    else:
+                        unreadable.append((sub, started))
+                    continue
+                prepared[key] = (sub, started)
+                yield job
 
         def on_result(job: Job, result: Reply | None, failure: str | None) -> None:
             sub, started = prepared[job.key]
@@ -375,8 +397,7 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
             after.done(gb, record)
             bar.update()
 
-        if jobs:
-            run_jobs(jobs, timeout, workers[: len(jobs)], on_result, stop_workers=not keep_workers)
+        run_jobs(jobs(), timeout, workers[: len(todo)], on_result, stop_workers=not keep_workers, ready=begin)
 
 
 def _outputs_after(config: GradeConfig, course: Course, summary: BatchSummary) -> None:

@@ -126,7 +126,9 @@ def _warm_up(extra: list[str]) -> list[str]:
     loaded = []
     for name in dict.fromkeys([*WARM_MODULES, *extra]):
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
+            for public in getattr(module, "__all__", ()) if name.startswith("coursekit") else ():
+                getattr(module, public)  # a package that loads its names on first use: load them now
             loaded.append(name)
         except Exception as err:  # noqa: BLE001 - a missing optional library must not stop grading
             _log(f"could not pre-import {name}: {err}")

@@ -176,9 +176,13 @@ class WorkerHandle:
 
 
 def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
-             on_result: Callable[[Job, Reply | None, str | None], None], *, stop_workers: bool = True) -> None:
+             on_result: Callable[[Job, Reply | None, str | None], None], *, stop_workers: bool = True,
+             ready: Callable[[], None] | None = None) -> None:
     """Run ``jobs`` on ``workers``; call ``on_result(job, reply, failure)`` in this thread, in completion order.
 
+    ``jobs`` may be made as they are taken (a generator): the first runs while the rest are
+    made. ``ready`` is called once every job is handed out, before the first result is handed
+    over, so what only the results need is done while the workers run.
     ``stop_workers=False`` keeps the workers warm afterwards (a warm grader between submissions).
 
     A thread pool with one thread per worker; each job borrows a free worker. Ctrl-C stops
@@ -204,6 +208,8 @@ def run_jobs(jobs: Iterable[Job], timeout: float, workers: list[WorkerHandle],
     pool = ThreadPoolExecutor(max_workers=max(1, len(workers)), thread_name_prefix="coursekit-grade")
     try:
         futures = {pool.submit(run, job): job for job in jobs}
+        if ready is not None:
+            ready()
         for future in as_completed(futures):
             reply, failure = future.result()
             on_result(futures[future], reply, failure)
