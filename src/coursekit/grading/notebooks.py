@@ -138,7 +138,8 @@ def restore(source: NotebookNode, student: NotebookNode, release: NotebookNode |
         next_missing = max(next_missing, index + 1)
         out.append(_merge(cell, src[index], released, flags))
     put_missing(len(src))
-    nb = copy.deepcopy(source)
+    # the source's metadata and format (its cells are replaced, so they are not copied first)
+    nb = nbformat.from_dict({key: copy.deepcopy(value) for key, value in source.items() if key != "cells"})
     nb.cells = [nbformat.from_dict(c) for c in out]
     return Prepared(nb, flags)
 

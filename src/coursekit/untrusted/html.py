@@ -129,8 +129,13 @@ def sanitize_notebook(nb: Any) -> Any:
                 cell.get("metadata", {}).pop("raw_mimetype", None)
                 cell.get("metadata", {}).pop("format", None)
         elif kind == "code":
-            cell["outputs"] = [_clean_output(dict(o)) for o in cell.get("outputs", []) if isinstance(o, dict)]
-    return nbformat.from_dict(nb)
+            cell["outputs"] = [nbformat.from_dict(_clean_output(dict(o))) for o in cell.get("outputs", [])
+                               if isinstance(o, dict)]
+    if not isinstance(nb, nbformat.NotebookNode):
+        return nbformat.from_dict(nb)
+    # the copy is already made of NotebookNodes, but for dicts in lists (cells): those are converted
+    nb["cells"] = [c if isinstance(c, nbformat.NotebookNode) else nbformat.from_dict(c) for c in nb.get("cells", [])]
+    return nb
 
 
 def add_csp(page: str, policy: str = CSP) -> str:
