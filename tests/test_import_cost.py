@@ -70,6 +70,18 @@ def test_the_grading_command_starts_its_workers_before_the_notebook_stack_is_imp
     assert _heavy_after(statement) == []
 
 
+def test_reading_submissions_does_not_load_the_checkers_and_the_checks_api_is_whole_on_first_use():
+    """The grader reads and rebuilds submissions (and sends the first ones to the sandbox) before the
+    answer keys load: coursekit.checks loads its names, and pandas with them, on first use."""
+    assert "pandas" not in _heavy_after("import coursekit.grading.submissions, coursekit.checks.calls")
+    probe = ("from coursekit.checks import *\nimport coursekit.checks as c\n"
+             "print(sorted(c.__all__) == sorted(n for n in dir() if n in c.__all__), len(CHECKERS) >= 7, "
+             "callable(check) and callable(check_answer))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True"]
+
+
 def test_the_grading_package_still_offers_its_names_on_first_use():
     names = _heavy_after("import coursekit.grading as g; g.grade_assignment; g.GradeConfig")
     assert "nbformat" in names  # the grader itself (batch, notebooks) is imported when asked for

@@ -99,3 +99,75 @@ def test_the_rlimits_fallback_says_when_the_submissions_uid_cannot_enter_the_pyt
         assert all(folder in missing for folder in private)
     else:
         assert "preloaded modules" not in summary
+
+
+class _Worker:
+    """Stands in for a WorkerHandle: records when each job started."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log, self.closed = log, False
+
+    def run(self, job: Job, timeout: float):
+        import time
+
+        self.log.append(f"run {job.key}")
+        time.sleep(0.05)
+        return f"reply {job.key}"
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_jobs_start_while_the_rest_are_made_and_results_wait_for_ready():
+    import time
+
+    from coursekit.grading.workers import run_jobs
+
+    log: list[str] = []
+
+    def jobs():
+        for key in ("a", "b", "c"):
+            log.append(f"made {key}")
+            yield Job(key, [], {}, Limits(20.0, 40.0, 1024, 60, 16, 64))
+            time.sleep(0.1)  # reading the next submission takes a while
+
+    def ready() -> None:
+        log.append("ready")
+        time.sleep(0.1)  # the keys load while the jobs run
+
+    run_jobs(jobs(), 10, [_Worker(log)], lambda job, reply, failure: log.append(f"result {reply}"),  # type: ignore[list-item]
+             ready=ready)
+    assert log.index("run a") < log.index("made b")  # the first job ran while the second was being made
+    assert log.index("ready") > log.index("made c")  # ready once every job is handed out...
+    assert log.index("ready") < min(i for i, line in enumerate(log) if line.startswith("result"))  # ...before results
+    assert sorted(line for line in log if line.startswith("result")) == ["result reply a", "result reply b",
+                                                                         "result reply c"]
+
+
+@needs_bwrap
+def test_a_run_without_answer_keys_stops_before_the_gradebook_or_a_record_is_written(
+        course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from coursekit import bank
+    from coursekit.course import Course
+    from coursekit.errors import GradingError
+
+    for student in ("ada", "bo", "cy"):
+        submit(course, student, answers=correct_answers(course))
+    submit(course, "broken", raw=b'{"cells": [')  # unreadable: its failure is written only once keys are in
+    (tmp_path / "no-keys").mkdir()
+    monkeypatch.setenv(bank.BANK_ENV, str(tmp_path / "no-keys"))
+    monkeypatch.setattr(bank, "_KEY_DIRS", [])
+    bank.reload()
+    try:
+        with pytest.raises(GradingError, match="no answer key"):
+            grade_assignment(GradeConfig(course=course, assignment=ASSIGNMENT, progress=False))
+    finally:
+        monkeypatch.undo()
+        bank.reload()
+    with Course(course).gradebook() as gb:
+        assert gb.assignment_submissions(ASSIGNMENT) == [] and [s.id for s in gb.students] == []
+    assert not list((course / "coursekit-grades").glob(f"{ASSIGNMENT}/records/*"))
+    assert not (course / "autograded").exists() and not (course / "feedback").exists()

@@ -192,6 +192,10 @@ def _serve(pages: Any, requests: int, answers: int) -> None:
     from coursekit.course.feedback import NotebookGrades
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle; it then stops the helper
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):  # the grader's terminal or pipes are its own; warnings still reach stderr
+        os.dup2(null, fd)
+    os.close(null)
     keep = {0, 1, 2, requests, answers}
     for fd in _open_fds():  # the workers' pipes and the like: only the grader may hold them
         if fd not in keep:
