@@ -39,21 +39,30 @@ if mode == "threads":
     stop.set()
     sys.exit(0)
 helper = FeedbackHelper.fork(pages)
-if mode == "stopped":
+if mode in ("stopped", "flooded"):
     os.kill(helper.pid, signal.SIGSTOP)  # alive, silent: the grader must not wait for it for ever
+if mode == "flooded":  # so far behind that its input is full: the grader must not block on it
+    import fcntl
+    fcntl.fcntl(helper._requests, 1031, 4096)
+    students = [f"{s}-{i}" if i else s for i in range(40) for s in students]
 if mode == "killed":
     os.kill(helper.pid, signal.SIGKILL)
     time.sleep(0.2)
 pid = helper.pid
 out = {"forked": True, "submitted": {}, "pages": {}}
 with course.gradebook() as gb:
+    real = {s: pages.read_grades(gb, s, "ps1", ["ps1"]) for s in sys.argv[3:]}
     for student in students:
-        grades = pages.read_grades(gb, student, "ps1", ["ps1"])
+        grades = real.get(student) or real[student.split("-")[0]]
         out["submitted"][student] = helper.submit(student, "ps1", ["ps1"], grades)
     started = time.monotonic()
     done, left = helper.collect()
     out["collect_seconds"] = time.monotonic() - started
     out["done"], out["left"] = done, sorted(left)
+    if mode == "flooded":
+        print(json.dumps({"submitted": out["submitted"], "left": out["left"], "gone": not Path(f"/proc/{pid}").exists(),
+                          "seconds": time.monotonic() - started}))
+        sys.exit(0)
     for student in done:
         out["pages"][student] = (root / "feedback" / student / "ps1" / "ps1.html").read_text()
     helper.close()
@@ -110,6 +119,15 @@ def test_a_silent_helper_is_stopped_and_its_students_handed_back(graded: Path):
     assert out["collect_seconds"] < 10  # its time limit (1 s) and the grace (0.5 s), not for ever
     assert out["helper_gone"]
     assert [out["own"][s][0] for s in STUDENTS] == ["", "", ""]  # the grader then writes them itself
+
+
+def test_a_helper_too_far_behind_never_blocks_the_grader_and_loses_no_student(graded: Path):
+    out = _scenario(graded, "flooded")  # 120 requests into a 4 KiB pipe nobody reads
+    refused = [s for s, ok in out["submitted"].items() if not ok]
+    accepted = [s for s, ok in out["submitted"].items() if ok]
+    assert refused and accepted  # handed over until the pipe was full, then written by the grader
+    assert sorted(accepted) == out["left"]  # every request it took comes back to the grader
+    assert out["gone"]
 
 
 def test_a_dead_helper_refuses_work_and_the_grader_keeps_it(graded: Path):

@@ -19,6 +19,7 @@ grader held before the first submission was read.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -33,6 +34,8 @@ __all__ = ["FeedbackHelper"]
 
 #: seconds the helper may stay silent beyond a student's time limit before the grader takes over
 GRACE_SECONDS = 10.0
+#: fcntl's F_SETPIPE_SZ (Linux)
+F_SETPIPE_SZ = 1031
 
 
 class FeedbackHelper:
@@ -76,10 +79,19 @@ class FeedbackHelper:
                 os._exit(code)  # never the grader's clean-up (atexit, finalizers of its workers' handles)
         os.close(req_r)
         os.close(ans_w)
+        try:  # room for every request of a large class, so the grader never waits to hand one over
+            fcntl.fcntl(req_w, F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass  # the default 64 KiB: a helper that falls that far behind is stopped (see submit)
+        os.set_blocking(req_w, False)
         return cls(pid, req_w, ans_r, pages.seconds)
 
     def submit(self, student: str, assignment: str, notebooks: list[str], grades: dict[str, Any]) -> bool:
-        """Ask for ``student``'s pages (``grades``: notebook -> :class:`NotebookGrades`); False when the helper is gone."""
+        """Ask for ``student``'s pages (``grades``: notebook -> :class:`NotebookGrades`); False when the helper is gone.
+
+        The grader never blocks here: a helper so far behind that its input is full is stopped,
+        and its students are handed back by :meth:`collect` (this one by returning False).
+        """
         if self._requests is None:
             return False
         line = json.dumps({"student": student, "assignment": assignment, "notebooks": notebooks,
