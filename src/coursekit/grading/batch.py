@@ -343,24 +343,19 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
     timeout = config.total_timeout + 30  # the worker stops every job by total_timeout; 30 s to clean up
     after.expect(todo)
     with grader.course.gradebook() as gb, _progress(len(todo), config.progress) as bar:
-        unreadable: list[tuple[Submission, float]] = []  # until the keys are loaded
-        begun = False
-
-        def failed(sub: Submission, started: float) -> None:
-            record = grader.fail(gb, sub, sub.problem or "the submission could not be read", started)
-            summary.graded.append(record)
-            after.done(gb, record)
-            bar.update()
+        unreadable: list[tuple[Submission, float]] = []  # recorded once the keys are loaded
 
         def begin() -> None:
-            """Before the first result: the keys (a run without them stops here, the gradebook untouched),
-            the run's gradebook rows, then the submissions that could not be read."""
-            nonlocal begun
+            """Once every job is handed out, before the first result: the keys (a run without them stops
+            here, the gradebook untouched), the run's gradebook rows, then the submissions that could not
+            be read."""
             keys()
             grader.ensure(gb, todo)
-            begun = True
             for sub, started in unreadable:
-                failed(sub, started)
+                record = grader.fail(gb, sub, sub.problem or "the submission could not be read", started)
+                summary.graded.append(record)
+                after.done(gb, record)
+                bar.update()
 
         def jobs() -> Iterator[Job]:
             """Each submission read and rebuilt when a job is wanted, so the first runs while the rest are read."""
@@ -375,10 +370,7 @@ def _run(grader: _Grader, todo: list[Submission], summary: BatchSummary, workers
                     sub.problem = f"grader error while reading the submission: {err!r}"
                     job = None
                 if job is None:
-                    if begun:
-                        failed(sub, started)
-                    else:
-                        unreadable.append((sub, started))
+                    unreadable.append((sub, started))
                     continue
                 prepared[key] = (sub, started)
                 yield job
