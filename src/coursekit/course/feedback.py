@@ -265,7 +265,9 @@ class NotebookGrades:
                    float(nb.score), float(nb.max_score), nb.late_submission_penalty)
 
 
-def _owned_class() -> Any:
+@functools.lru_cache(maxsize=1)
+def _owned() -> Any:
+    """The class of a notebook handed over for good (made on first use: nbformat loads then)."""
     from nbformat import NotebookNode
 
     class Owned(NotebookNode):  # type: ignore[misc]
@@ -281,11 +283,6 @@ def _owned_class() -> Any:
             return self
 
     return Owned
-
-
-@functools.lru_cache(maxsize=1)
-def _owned() -> Any:
-    return _owned_class()
 
 
 def _open_gradebook_grades_class() -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,18 @@ class _Grader:
         self.autograded: dict[tuple[str, str], NotebookNode] = {}
         #: students whose gradebook rows were created up front (ensure_submissions)
         self.known: set[str] = set()
+        self._stamps: dict[str, datetime | None] = {}
+
+    def timestamp(self, student: str) -> datetime | None:
+        """The student's submission time, read once per run (the rows up front and every grade use it)."""
+        if student not in self._stamps:
+            self._stamps[student] = self.course.timestamp(student, self.config.assignment)
+        return self._stamps[student]
 
     def ensure(self, gb: Any, todo: list[Submission]) -> None:
         """Create the run's missing students and submissions in one transaction (see ensure_submissions)."""
         students = {sub.student for sub in todo}
-        stamps = {s: self.course.timestamp(s, self.config.assignment) for s in students}
-        if students and ensure_submissions(gb, self.config.assignment, stamps):
+        if students and ensure_submissions(gb, self.config.assignment, {s: self.timestamp(s) for s in students}):
             self.known = students
 
     def record(self, sub: Submission, status: str, reason: str, score: float | None,
@@ -105,7 +112,7 @@ class _Grader:
     def fail(self, gb: Any, sub: Submission, reason: str, started: float) -> rec.Record:
         try:
             write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook, {}, set(), True, True,
-                                        self.course.timestamp(sub.student, self.config.assignment)),
+                                        self.timestamp(sub.student)),
                          known=sub.student in self.known)
         except Exception as err:  # noqa: BLE001 - record the failure even when the gradebook refuses it
             gb.db.rollback()
@@ -138,7 +145,7 @@ class _Grader:
         self._write_autograded(sub, graded)
         self.autograded[(sub.student, sub.notebook)] = graded  # for the feedback page, without reading it back
         unanswered = _unanswered(nb)
-        timestamp = self.course.timestamp(sub.student, self.config.assignment)
+        timestamp = self.timestamp(sub.student)
         write_grades(gb, GradeWrite(sub.student, self.config.assignment, sub.notebook,
                                     {g: v.score for g, v in verdicts.items()}, unanswered, False, bool(flags), timestamp,
                                     hand_changed), known=sub.student in self.known)
