@@ -285,7 +285,9 @@ def _owned() -> Any:
     return Owned
 
 
-def _open_gradebook_grades_class() -> Any:
+@functools.lru_cache(maxsize=1)
+def _grades_class() -> Any:
+    """nbgrader's ``GetGrades`` made to read prefetched grades (made on first use: nbgrader loads then)."""
     from nbgrader.preprocessors import GetGrades
 
     class PrefetchedGrades(GetGrades):  # type: ignore[misc]
@@ -333,11 +335,6 @@ def _open_gradebook_grades_class() -> Any:
                     self._lookup(self.prefetched.scores, cell, "grade")
 
     return PrefetchedGrades
-
-
-@functools.lru_cache(maxsize=1)
-def _grades_class() -> Any:
-    return _open_gradebook_grades_class()
 
 
 #: rendered markdown and highlighted code, shared by every exporter: the instructor's cells
