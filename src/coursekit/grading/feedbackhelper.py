@@ -30,6 +30,8 @@ import time
 from dataclasses import asdict
 from typing import Any
 
+from coursekit.grading.protocol import write_line
+
 __all__ = ["FeedbackHelper"]
 
 #: seconds the helper may stay silent beyond a student's time limit before the grader takes over
@@ -97,7 +99,7 @@ class FeedbackHelper:
         line = json.dumps({"student": student, "assignment": assignment, "notebooks": notebooks,
                            "grades": {n: None if g is None else asdict(g) for n, g in grades.items()}})
         try:
-            _write_all(self._requests, line)
+            write_line(self._requests, line)
         except OSError:
             self._stop()
             return False
@@ -191,12 +193,6 @@ class FeedbackHelper:
         self._stop()
 
 
-def _write_all(fd: int, line: str) -> None:
-    data = memoryview(line.encode() + b"\n")
-    while data:
-        data = data[os.write(fd, data):]
-
-
 def _serve(pages: Any, requests: int, answers: int) -> None:
     """The helper's loop: one request line per student, one answer line each, until the input ends."""
     import nbformat.v4
@@ -230,7 +226,7 @@ def _serve(pages: Any, requests: int, answers: int) -> None:
             except Exception as err:  # noqa: BLE001 - the grader then writes this student's pages itself
                 asked = job.get("student") if isinstance(job, dict) else None
                 answer = {"student": asked, "problem": f"{type(err).__name__}: {err}", "written": False}
-            _write_all(answers, json.dumps(answer))
+            write_line(answers, json.dumps(answer))
 
 
 def _open_fds() -> list[int]:

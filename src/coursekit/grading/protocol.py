@@ -31,6 +31,7 @@ coursekit.grading.protocol.ProtocolError: job: protocol version 0, expected 2
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
@@ -38,7 +39,7 @@ from coursekit.errors import GradingError
 
 __all__ = ["PROTOCOL_VERSION", "ProtocolError", "Limits", "OutputCaps", "WorkerConfig", "Ready", "CellCode", "Job",
            "Event", "Reply", "Cleaned", "Output", "job_header", "parse_job_header", "worker_message",
-           "MAX_HEADER_BYTES", "MAX_JOB_BYTES"]
+           "MAX_HEADER_BYTES", "MAX_JOB_BYTES", "write_line"]
 
 PROTOCOL_VERSION = 2
 #: The longest header line the template reads before it gives up (and exits).
@@ -79,6 +80,13 @@ def _get(data: dict[str, Any], key: str, kind: type[T] | tuple[type, ...], what:
 
 def _dump(obj: Any) -> str:
     return json.dumps({"version": PROTOCOL_VERSION, "type": type(obj).__name__.lower(), **asdict(obj)})
+
+
+def write_line(fd: int, text: str) -> None:
+    """Write ``text`` and a newline to the pipe ``fd`` in full (one message of a line-based protocol)."""
+    view = memoryview((text + "\n").encode())
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def job_header(nbytes: int) -> bytes:

@@ -62,6 +62,7 @@ from coursekit.grading.protocol import (
     Reply,
     WorkerConfig,
     parse_job_header,
+    write_line,
 )
 
 __all__ = ["main"]
@@ -77,12 +78,6 @@ GRACE_SECONDS = 2.0
 
 def _log(text: str) -> None:
     os.write(2, f"[coursekit worker {os.getpid()}] {text}\n".encode())
-
-
-def _write_line(fd: int, text: str) -> None:
-    view = memoryview((text + "\n").encode())
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _read_header(fd: int) -> bytes | None:
@@ -215,7 +210,7 @@ class Worker:
             status = wait_status(pid)
             self._killall(None)
             self._clean()
-            _write_line(proto, Cleaned(describe_status(status), round(time.monotonic() - started, 4)).to_json())
+            write_line(proto, Cleaned(describe_status(status), round(time.monotonic() - started, 4)).to_json())
 
     def supervisor(self, size: int, proto: int) -> None:
         """In the forked supervisor: read the job from stdin, run it, write the reply; never returns."""
@@ -223,7 +218,7 @@ class Worker:
         try:
             self.template = os.getppid()
             job = Job.from_json(_read_exact(0, size))
-            _write_line(proto, self.run_job(job).to_json())
+            write_line(proto, self.run_job(job).to_json())
         except BaseException as err:  # noqa: BLE001 - the template reports the exit code to the grader
             _log(f"supervisor failed: {type(err).__name__}: {str(err)[:200]}")
             code = 4
@@ -403,7 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     _warm_shell(worker)
     Path(config.scratch).mkdir(parents=True, exist_ok=True)
     _non_dumpable()
-    _write_line(proto, Ready(os.getuid(), os.getpid(), loaded).to_json())
+    write_line(proto, Ready(os.getuid(), os.getpid(), loaded).to_json())
     try:
         worker.serve(proto)
     except ProtocolError as err:  # the grader restarts a worker that stops
